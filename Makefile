@@ -1,0 +1,42 @@
+# The two commands: `make run` (the demo) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1:8000
+PYTEST_ARGS ?=
+
+.PHONY: run test lint bench messages clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(VENV)/.installed $@
+
+messages: $(VENV)/.installed
+	$(BIN)/python manage.py compilemessages --ignore "$(VENV)" --ignore ".venv*" -v0
+
+# The demo: SQLite in var/, mail written to var/mail, a Celery worker on a file broker.
+run: export DEBUG ?= true
+run: $(VENV)/.installed messages
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py seed_demo --no-logins
+	$(BIN)/python manage.py rundemo $(HOST)
+
+# The whole suite, on the database DATABASE_URL names (SQLite in memory when unset).
+test: $(VENV)/.installed-test messages
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf var .pytest_cache

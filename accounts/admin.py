@@ -1,0 +1,85 @@
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import DepartmentMembership, Organization, Service, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = DepartmentMembership
+    extra = 0
+    autocomplete_fields = ["department"]
+
+
+class ServiceInline(admin.TabularInline):
+    model = Service
+    extra = 0
+    fields = ["name", "kind", "is_active"]
+
+
+class UserAdminForm(forms.ModelForm):
+    new_password = forms.CharField(
+        label=_("New password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Leave empty to keep the current password."),
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "email",
+            "name",
+            "role",
+            "organization",
+            "language",
+            "time_zone",
+            "is_active",
+            "email_verified",
+        ]
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=False)
+        if self.cleaned_data.get("new_password"):
+            user.set_password(self.cleaned_data["new_password"])
+        elif not user.pk:
+            user.set_unusable_password()
+        if commit:
+            user.save()
+        return user
+
+
+@admin.register(User)
+class UserAdmin(admin.ModelAdmin):
+    form = UserAdminForm
+    list_display = ["email", "name", "role", "organization", "is_active", "last_login"]
+    list_filter = ["role", "is_active", "language", "organization"]
+    search_fields = ["email", "name"]
+    ordering = ["email"]
+    autocomplete_fields = ["organization"]
+    inlines = [MembershipInline, ServiceInline]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "shares_tickets", "created_at"]
+    list_filter = ["shares_tickets"]
+    search_fields = ["name"]
+    inlines = [ServiceInline]
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "customer", "organization", "is_active"]
+    list_filter = ["is_active", "kind"]
+    search_fields = ["name", "customer__email", "organization__name"]
+    autocomplete_fields = ["customer", "organization"]
+
+
+@admin.register(DepartmentMembership)
+class DepartmentMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "department", "role"]
+    list_filter = ["department", "role"]
+    search_fields = ["user__email", "user__name"]
+    autocomplete_fields = ["user", "department"]

@@ -1,0 +1,50 @@
+"""`manage.py rundemo`: the quick start's processes, a Celery worker (with beat) and the web server.
+
+The worker uses the broker of the settings: by default a folder of files under var/, so
+nothing but Python is needed. Ctrl-C stops both.
+"""
+
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from tickets.management.commands.seed_demo import print_logins
+
+
+class Command(BaseCommand):
+    help = "Runs a Celery worker with beat and the development web server; prints URL and logins."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+        parser.add_argument("--no-worker", action="store_true", help="Run tasks in-process.")
+
+    def handle(self, *args, addrport: str, no_worker: bool, **options) -> None:
+        worker = None
+        if not no_worker:
+            worker = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "helpdesk",
+                    "worker",
+                    "--beat",
+                    "--pool=solo",
+                    "--loglevel=WARNING",
+                    f"--schedule={settings.CELERY_BEAT_SCHEDULE_FILENAME}",
+                ]
+            )
+        host = addrport if ":" in addrport else f"127.0.0.1:{addrport}"
+        self.stdout.write(self.style.SUCCESS(f"\nThe helpdesk runs at http://{host}/"))
+        print_logins(self.stdout)
+        self.stdout.write(f"Outgoing mail is written to {settings.EMAIL_FILE_PATH}/\n")
+        try:
+            call_command("runserver", host, use_reloader=False)
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=20)

@@ -1,0 +1,85 @@
+"""Personas and the settings every test shares (STYLE.md, Tests)."""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.models import Role
+from tests.factories import (
+    AgentFactory,
+    CustomerFactory,
+    DepartmentFactory,
+    OrganizationFactory,
+    UserFactory,
+)
+from tests.helpers import png_bytes
+from tests.workers import configure_test_celery
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Pages render without a collectstatic run (the manifest is a deployment step).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _eager_celery():
+    """Tasks run in-process unless a test starts a real worker (tests marked `services`)."""
+    configure_test_celery()
+    yield
+
+
+@pytest.fixture
+def department(db):
+    return DepartmentFactory(name="Technical support", slug="support")
+
+
+@pytest.fixture
+def other_department(db):
+    return DepartmentFactory(name="Sales", slug="sales")
+
+
+@pytest.fixture
+def customer(db):
+    return CustomerFactory(name="Иван Петров", email="ivan@example.ru", language="ru")
+
+
+@pytest.fixture
+def other_customer(db):
+    return CustomerFactory(name="Jane Roe", email="jane@example.com")
+
+
+@pytest.fixture
+def agent(department):
+    return AgentFactory(name="Anna Agent", departments=[department])
+
+
+@pytest.fixture
+def agent_other_department(other_department):
+    return AgentFactory(name="Sam Sales", departments=[other_department])
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(name="Maria Manager", role=Role.MANAGER)
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(name="Alex Admin", role=Role.ADMIN)
+
+
+@pytest.fixture
+def organization(db):
+    return OrganizationFactory(name="ООО «Ромашка»", shares_tickets=True)
+
+
+@pytest.fixture
+def png():
+    return png_bytes()

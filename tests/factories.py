@@ -1,0 +1,110 @@
+"""Factories for the test suite: people, departments and tickets made the way the app makes them."""
+
+from __future__ import annotations
+
+import io
+
+import factory
+from django.utils.text import slugify
+
+from accounts.models import DepartmentMembership, Organization, Role, Service, User
+from tickets import services
+from tickets.models import Category, Channel, Department, DepartmentAddress, Ticket
+from tickets.uploads import check_upload
+
+PASSWORD = "correct horse battery staple"
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Organization {n}")
+    shares_tickets = False
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    name = factory.Sequence(lambda n: f"Person {n}")
+    role = Role.CUSTOMER
+    email_verified = True
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def departments(self, create, extracted, **kwargs):
+        for department in extracted or ():
+            DepartmentMembership.objects.create(user=self, department=department)
+        self.save()
+
+
+class CustomerFactory(UserFactory):
+    email = factory.Sequence(lambda n: f"customer{n}@example.com")
+
+
+class AgentFactory(UserFactory):
+    email = factory.Sequence(lambda n: f"agent{n}@helpdesk.example")
+    role = Role.AGENT
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Department {n}")
+    slug = factory.LazyAttribute(lambda d: slugify(d.name))
+    sender_name = factory.LazyAttribute(lambda d: d.name)
+    sender_address = factory.LazyAttribute(lambda d: f"{d.slug}@helpdesk.example")
+    signature = "--\nThe team"
+
+    @factory.post_generation
+    def addresses(self, create, extracted, **kwargs):
+        for address in extracted or [self.sender_address]:
+            DepartmentAddress.objects.create(department=self, address=address)
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    default_department = factory.SubFactory(DepartmentFactory)
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Service
+
+    name = factory.Sequence(lambda n: f"VPS cs{1000 + n}")
+    kind = "VPS"
+
+
+def open_ticket(
+    requester: User,
+    department: Department,
+    *,
+    subject: str = "Server does not answer",
+    body: str = "Since this morning the server does not answer on port 443.",
+    actor: User | None = None,
+    channel: Channel = Channel.WEB,
+    **kwargs,
+) -> Ticket:
+    """Opens a ticket through the service, as the portal or the mail gateway would."""
+    return services.ticket_open(
+        actor=actor or requester,
+        requester=requester,
+        subject=subject,
+        body_text=body,
+        channel=channel,
+        department=department,
+        **kwargs,
+    )
+
+
+def upload(data: bytes, name: str):
+    """A checked attachment made from bytes, as a web form would hand it over."""
+    return check_upload(io.BytesIO(data), name)

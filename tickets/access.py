@@ -1,0 +1,102 @@
+"""Who may see and work which ticket: the only place that decides it.
+
+Every view, list, counter, export, the API and the mail gateway reach tickets through
+`tickets_for()`; a single ticket through `ticket_for()`, which answers 404 for a ticket
+outside the user's reach, exactly as for one that does not exist.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from accounts.models import DepartmentMembership, User
+from tickets.models import (
+    INTERNAL_KINDS,
+    Attachment,
+    Department,
+    Message,
+    Ticket,
+    TicketParticipant,
+)
+
+
+def departments_for(user: User) -> QuerySet[Department]:
+    """The departments whose tickets an agent works (all of them for managers and admins)."""
+    if not (user.is_authenticated and user.is_active and user.is_agent):
+        return Department.objects.none()
+    if user.sees_all_departments:
+        return Department.objects.all()
+    return Department.objects.filter(memberships__user=user)
+
+
+def tickets_for(user: User) -> QuerySet[Ticket]:
+    """Every ticket the user may see: the one scoping query."""
+    if not (user.is_authenticated and user.is_active):
+        return Ticket.objects.none()
+    if user.is_agent:
+        if user.sees_all_departments:
+            return Ticket.objects.all()
+        department_ids = DepartmentMembership.objects.filter(user=user).values("department_id")
+        return Ticket.objects.filter(department_id__in=department_ids)
+    # Customers: their own tickets, those they follow, and their organization's if shared.
+    visible = Q(requester=user) | Exists(
+        TicketParticipant.objects.filter(ticket=OuterRef("pk"), user=user)
+    )
+    organization = user.organization
+    if organization is not None and organization.shares_tickets:
+        visible |= Q(organization=organization)
+    return Ticket.objects.filter(visible)
+
+
+def ticket_for(user: User, number: int) -> Ticket:
+    """The ticket with this number if the user may see it; 404 otherwise."""
+    ticket = (
+        tickets_for(user)
+        .select_related("department", "requester", "assignee", "category", "service")
+        .filter(number=number)
+        .first()
+    )
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+def can_see(user: User, ticket: Ticket) -> bool:
+    return tickets_for(user).filter(pk=ticket.pk).exists()
+
+
+def can_work(user: User, ticket: Ticket) -> bool:
+    """An agent may work (reply, note, assign, move) the tickets of his departments."""
+    if not (user.is_authenticated and user.is_active and user.is_agent):
+        return False
+    if user.sees_all_departments:
+        return True
+    return DepartmentMembership.objects.filter(
+        user=user, department_id=ticket.department_id
+    ).exists()
+
+
+def can_work_department(user: User, department: Department) -> bool:
+    return departments_for(user).filter(pk=department.pk).exists()
+
+
+def messages_for(user: User, ticket: Ticket) -> QuerySet[Message]:
+    """The ticket's messages the user may read: customers never see internal ones (R16)."""
+    messages = Message.objects.filter(ticket=ticket)
+    if not user.is_agent:
+        messages = messages.exclude(kind__in=INTERNAL_KINDS)
+    return messages
+
+
+def attachment_for(user: User, pk: int) -> Attachment:
+    """An attachment of a message the user may read; 404 otherwise."""
+    attachments = Attachment.objects.select_related("message").filter(
+        pk=pk, message__ticket__in=tickets_for(user)
+    )
+    if not user.is_agent:
+        attachments = attachments.exclude(message__kind__in=INTERNAL_KINDS)
+    attachment = attachments.first()
+    if attachment is None:
+        raise Http404
+    return attachment

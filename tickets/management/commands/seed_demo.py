@@ -1,0 +1,307 @@
+"""Fills an empty database with a demo helpdesk and prints the logins.
+
+The history is written through the real services (so every ticket has its audit trail),
+each step at a made-up moment of the past 60 days.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from unittest import mock
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image, ImageDraw
+
+from accounts.models import DepartmentMembership, Organization, Role, Service, User
+from tickets import services
+from tickets.management.commands import _demo_content as content
+from tickets.models import Category, Channel, Department, DepartmentAddress, Status, Ticket
+from tickets.uploads import NewAttachment, check_upload
+
+DEMO_PASSWORD = "demo"
+TICKETS = 200
+# Share of tickets left in each state.
+DEMO_LOGINS = [
+    ("admin@hosting.example", "administrator: everything, /admin/"),
+    ("manager@hosting.example", "manager: all departments"),
+    ("anna@hosting.example", "agent: Technical support"),
+    ("boris@hosting.example", "agent: Technical support, Billing (Russian UI)"),
+    ("clara@hosting.example", "agent: Sales (German UI)"),
+    ("ivan.petrov@romashka.example", "customer, organization shares tickets (Russian)"),
+    ("john.miller@northwind.example", "customer, organization does not share"),
+    ("customer@example.com", "customer without organization"),
+]
+STATUS_MIX = [
+    (Status.NEW, 0.12),
+    (Status.OPEN, 0.22),
+    (Status.PENDING, 0.14),
+    (Status.SOLVED, 0.17),
+    (Status.CLOSED, 0.35),
+]
+
+
+@contextmanager
+def clock(at: datetime):
+    """Makes the services believe it is `at`."""
+    with mock.patch("django.utils.timezone.now", return_value=at):
+        yield
+
+
+def _png(text: str) -> bytes:
+    image = Image.new("RGB", (640, 360), "#f4f5f7")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([40, 60, 600, 300], fill="#ffffff", outline="#c62828", width=3)
+    draw.text((70, 90), "Error", fill="#c62828")
+    draw.text((70, 130), text, fill="#222222")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _pdf(text: str) -> bytes:
+    """A one-page PDF with one line of (ASCII) text, written by hand."""
+    stream = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    )
+    return out.getvalue()
+
+
+def _attachment(kind: str, lang: str, n: int) -> NewAttachment:
+    if kind == "screenshot":
+        name = "скриншот ошибки.png" if lang == "ru" else "error-screenshot.png"
+        data = _png(f"HTTP 50{n % 4}: the server did not answer in time")
+    elif kind == "invoice":
+        name = f"платёжное поручение №{n}.pdf" if lang == "ru" else f"bank-statement-{n}.pdf"
+        data = _pdf(f"Payment order {n}: 4,990.00 EUR")
+    else:
+        name = "вывод-top.log" if lang == "ru" else "ssh-debug.log"
+        data = (
+            b"top - 10:31:02 up 41 days,  load average: 28.14, 30.02, 27.88\n"
+            b"debug1: Connecting to 203.0.113.7 port 22.\n"
+            b"debug1: connect to address 203.0.113.7 port 22: Connection refused\n"
+        )
+    return check_upload(io.BytesIO(data), name)
+
+
+class Command(BaseCommand):
+    help = "Creates demo departments, people and about 200 tickets, then prints the logins."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--no-logins", action="store_true", help="Do not print the logins.")
+
+    def handle(self, *args, no_logins: bool = False, **options) -> None:
+        if Ticket.objects.exists():
+            self.stdout.write("The database already holds tickets: demo data not added.")
+        else:
+            self.random = random.Random(2026)
+            with transaction.atomic():
+                self._build()
+            self.stdout.write(self.style.SUCCESS(f"Demo data created: {TICKETS} tickets."))
+        if not no_logins:
+            print_logins(self.stdout)
+
+    # --- configuration ---------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.departments = {}
+        for spec in content.DEPARTMENTS:
+            department = Department.objects.create(
+                name=spec["name"],
+                slug=spec["slug"],
+                sender_name=spec["sender_name"],
+                sender_address=spec["addresses"][0],
+                signature=spec["signature"],
+            )
+            for address in spec["addresses"]:
+                DepartmentAddress.objects.create(department=department, address=address)
+            self.departments[spec["slug"]] = department
+        self.categories = {}
+        for position, (key, spec) in enumerate(content.CATEGORIES.items()):
+            self.categories[key] = Category.objects.create(
+                name=spec["name"],
+                guidance=spec["guidance"],
+                default_department=self.departments[spec["department"]],
+                position=position,
+            )
+        self.agents: dict[str, list[User]] = {slug: [] for slug in self.departments}
+        inactive = []
+        for email, name, role, slugs, language, active in content.STAFF:
+            user = User.objects.create_user(
+                email,
+                DEMO_PASSWORD,
+                name=name,
+                role=role,
+                language=language,
+                email_verified=True,
+            )
+            for slug in slugs:
+                DepartmentMembership.objects.create(
+                    user=user,
+                    department=self.departments[slug],
+                    role="manager" if role == Role.MANAGER else "agent",
+                )
+                if role == Role.AGENT:
+                    self.agents[slug].append(user)
+            if not active:
+                inactive.append(user)
+        self.customers: list[tuple[User, list[Service], str]] = []
+        for spec in content.ORGANIZATIONS:
+            organization = Organization.objects.create(
+                name=spec["name"], shares_tickets=spec["shares_tickets"]
+            )
+            org_services = [
+                Service.objects.create(name=name, kind=kind, organization=organization)
+                for name, kind in spec["services"]
+            ]
+            for email, name, language in spec["members"]:
+                user = User.objects.create_user(
+                    email,
+                    DEMO_PASSWORD,
+                    name=name,
+                    language=language,
+                    organization=organization,
+                    email_verified=True,
+                )
+                self.customers.append((user, org_services, spec["domain"]))
+        for email, name, language, own in content.INDIVIDUALS:
+            user = User.objects.create_user(
+                email, DEMO_PASSWORD, name=name, language=language, email_verified=True
+            )
+            own_services = [
+                Service.objects.create(name=sname, kind=kind, customer=user) for sname, kind in own
+            ]
+            self.customers.append((user, own_services, email.split("@")[1]))
+        self._tickets()
+        # An agent who left: his replies keep his name (R8).
+        User.objects.filter(pk__in=[u.pk for u in inactive]).update(is_active=False)
+
+    # --- tickets ---------------------------------------------------------------------
+
+    def _status_for(self, index: int) -> Status:
+        point = (index * 0.6180339887) % 1.0
+        for status, share in STATUS_MIX:
+            if point < share:
+                return status
+            point -= share
+        return Status.CLOSED
+
+    def _tickets(self) -> None:
+        now = timezone.now()
+        by_language = {
+            "ru": [c for c in self.customers if c[0].language == "ru"],
+            "en": [c for c in self.customers if c[0].language != "ru"],
+        }
+        for index in range(TICKETS):
+            scenario = content.SCENARIOS[index % len(content.SCENARIOS)]
+            lang = scenario.get("lang", "en")
+            customer, owned, domain = self.random.choice(by_language[lang])
+            status = self._status_for(index)
+            if status == Status.NEW:
+                start = now - timedelta(hours=self.random.uniform(0.2, 30))
+            elif status in (Status.OPEN, Status.PENDING):
+                start = now - timedelta(days=self.random.uniform(0.5, 10))
+            else:
+                start = now - timedelta(days=self.random.uniform(9, 60))
+            self._conversation(index, scenario, lang, customer, owned, domain, status, start)
+
+    def _conversation(self, index, scenario, lang, customer, owned, domain, status, start):
+        category = self.categories[scenario["category"]]
+        department = category.default_department
+        agents = self.agents[department.slug] or self.agents["technical-support"]
+        agent = agents[index % len(agents)]
+        service = owned[index % len(owned)] if owned and index % 3 else None
+        values = {
+            "name": customer.name.split()[0],
+            "service": service.name if service else "our server",
+            "domain": domain,
+            "n": 1000 + index * 7,
+        }
+        steps = scenario["steps"]
+        if status == Status.NEW:
+            steps = steps[:1]
+        at = start
+        ticket = None
+        for position, (who, template) in enumerate(steps):
+            text = template.format(**values)
+            with clock(at):
+                if ticket is None:
+                    attachments = []
+                    if scenario.get("attachment"):
+                        attachments = [_attachment(scenario["attachment"], lang, values["n"])]
+                    ticket = services.ticket_open(
+                        actor=customer,
+                        subject=scenario["subject"].format(**values),
+                        body_text=text,
+                        channel=Channel.EMAIL if index % 4 == 0 else Channel.WEB,
+                        category=category,
+                        service=service,
+                        attachments=attachments,
+                    )
+                elif who == "c":
+                    services.message_add(
+                        actor=customer, ticket=ticket, body_text=text, channel=Channel.WEB
+                    )
+                elif who == "n":
+                    services.note_add(actor=agent, ticket=ticket, body_text=text)
+                else:
+                    reply_status = None
+                    if position == len(steps) - 1:
+                        reply_status = {
+                            Status.PENDING: Status.PENDING,
+                            Status.SOLVED: Status.SOLVED,
+                            Status.CLOSED: Status.SOLVED,
+                        }.get(status)
+                    services.reply_add(
+                        actor=agent,
+                        ticket=ticket,
+                        body_text=text + "\n\n" + department.signature,
+                        status=reply_status,
+                    )
+            at += timedelta(hours=self.random.uniform(0.3, 20))
+            if at > timezone.now():
+                at = timezone.now() - timedelta(minutes=len(steps) - position)
+        if status == Status.CLOSED:
+            with clock(at):
+                if ticket.status != Status.SOLVED:
+                    services.ticket_set_status(actor=agent, ticket=ticket, status=Status.SOLVED)
+                services.ticket_close(actor=customer, ticket=ticket)
+        elif status == Status.SOLVED and ticket.status != Status.SOLVED:
+            with clock(at):
+                services.ticket_set_status(actor=agent, ticket=ticket, status=Status.SOLVED)
+        elif status == Status.PENDING and ticket.status != Status.PENDING:
+            with clock(at):
+                services.ticket_set_status(actor=agent, ticket=ticket, status=Status.PENDING)
+        if index % 9 == 0:
+            with clock(at):
+                if not ticket.is_closed:
+                    services.ticket_set_priority(actor=agent, ticket=ticket, priority=3)
+
+
+def print_logins(out) -> None:
+    out.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+    for email, what in DEMO_LOGINS:
+        out.write(f"  {email:34} {what}")

@@ -1,0 +1,102 @@
+"""Pieces the ticket and message services share: locking, numbering, storing files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.core.files import File
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from tickets import access
+from tickets.models import Attachment, Message, Ticket, TicketCounter
+from tickets.services.errors import ActionNotAllowed, NotPermitted
+from tickets.uploads import NewAttachment
+
+TICKET_SEQUENCE = "ticket"
+FIRST_TICKET_NUMBER = 1001
+
+
+def ticket_lock(ticket: Ticket) -> None:
+    """Reloads the ticket under a row lock, so two people changing it cannot lose an update."""
+    ticket.refresh_from_db(from_queryset=Ticket.objects.select_for_update())
+
+
+def ticket_number_next() -> int:
+    """Allocates the next ticket number; concurrent callers wait on the counter's row lock.
+
+    Runs inside the caller's transaction, so a rolled-back ticket gives its number back.
+    """
+    counter = TicketCounter.objects.filter(name=TICKET_SEQUENCE)
+    if not counter.update(value=F("value") + 1):
+        TicketCounter.objects.get_or_create(
+            name=TICKET_SEQUENCE, defaults={"value": FIRST_TICKET_NUMBER - 1}
+        )
+        counter.update(value=F("value") + 1)
+    return counter.values_list("value", flat=True).get()
+
+
+def message_create(
+    *,
+    ticket: Ticket,
+    author: User | None,
+    kind: str,
+    channel: str,
+    body_text: str,
+    body_html: str = "",
+    message_id: str = "",
+    in_reply_to: str = "",
+    references: str = "",
+    created_at: datetime,
+    attachments: Iterable[NewAttachment] = (),
+) -> Message:
+    message = Message.objects.create(
+        ticket=ticket,
+        author=author,
+        kind=kind,
+        channel=channel,
+        body_text=body_text,
+        body_html=body_html,
+        message_id=message_id,
+        in_reply_to=in_reply_to,
+        references=references,
+        created_at=created_at,
+    )
+    for new in attachments:
+        attachment_store(message=message, new=new)
+    return message
+
+
+def attachment_store(*, message: Message, new: NewAttachment) -> Attachment:
+    attachment = Attachment(
+        message=message,
+        filename=new.filename,
+        content_type=new.content_type,
+        size=new.size,
+        sha256=new.sha256,
+        content_id=new.content_id,
+        created_at=message.created_at,
+    )
+    new.content.seek(0)
+    attachment.file.save(new.filename, File(new.content), save=False)
+    attachment.save()
+    return attachment
+
+
+def require_content(body_text: str, body_html: str, attachments: list) -> None:
+    if not (body_text or "").strip() and not (body_html or "").strip() and not attachments:
+        raise ActionNotAllowed(_("The message is empty."))
+
+
+def require_agent_access(actor: User, ticket: Ticket) -> None:
+    if not access.can_work(actor, ticket):
+        raise NotPermitted()
+
+
+def require_not_closed(ticket: Ticket) -> None:
+    if ticket.is_closed:
+        raise ActionNotAllowed(
+            _("This ticket is closed and can no longer be changed; reopen it first.")
+        )

@@ -1,0 +1,24 @@
+from django.utils.translation import gettext_lazy as _
+
+
+class ServiceError(Exception):
+    """An action the rules do not allow. The message is translated and safe to show."""
+
+    default_message = _("This action is not allowed.")
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message or self.default_message
+        super().__init__(str(self.message))
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class ActionNotAllowed(ServiceError):
+    """The ticket's life cycle forbids it (ARCHITECTURE.md)."""
+
+
+class NotPermitted(ServiceError):
+    """The actor may not do this to this ticket."""
+
+    default_message = _("You may not do this.")

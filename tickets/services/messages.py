@@ -1,0 +1,195 @@
+"""Adding to a ticket's conversation: customers' messages, agents' replies and notes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from tickets import access
+from tickets.models import Channel, EventVerb, Message, MessageKind, Status, Ticket
+from tickets.services.common import (
+    message_create,
+    require_agent_access,
+    require_content,
+    require_not_closed,
+    ticket_lock,
+)
+from tickets.services.errors import ActionNotAllowed, NotPermitted
+from tickets.services.events import event_record, person_ref
+from tickets.services.tickets import reopen_window_open, status_change, ticket_open
+from tickets.uploads import NewAttachment
+
+# What an agent may set while sending a reply ("send and set status").
+REPLY_STATUSES = (Status.OPEN, Status.PENDING, Status.SOLVED)
+
+
+@transaction.atomic
+def message_add(
+    *,
+    actor: User,
+    ticket: Ticket,
+    body_text: str,
+    channel: Channel,
+    body_html: str = "",
+    attachments: Iterable[NewAttachment] = (),
+    message_id: str = "",
+    in_reply_to: str = "",
+    references: str = "",
+) -> Message:
+    """A customer writes into his ticket (P4).
+
+    Pending goes back to open; a solved ticket reopens, a closed one too within the reopen
+    window. Past the window the message opens a new ticket that links to the old one; the
+    returned message then belongs to that new ticket.
+    """
+    attachments = list(attachments)
+    require_content(body_text, body_html, attachments)
+    if actor.is_agent:
+        raise NotPermitted(_("Agents answer with a reply or an internal note."))
+    ticket_lock(ticket)
+    if not access.can_see(actor, ticket):
+        raise NotPermitted()
+    if not reopen_window_open(ticket):
+        follow_up = ticket_open(
+            actor=actor,
+            subject=ticket.subject,
+            body_text=body_text,
+            body_html=body_html,
+            channel=channel,
+            department=ticket.department,
+            category=ticket.category,
+            service=ticket.service,
+            attachments=attachments,
+            message_id=message_id,
+            in_reply_to=in_reply_to,
+            references=references,
+            linked_ticket=ticket,
+        )
+        return follow_up.messages.get()
+
+    now = timezone.now()
+    message = message_create(
+        ticket=ticket,
+        author=actor,
+        kind=MessageKind.CUSTOMER,
+        channel=channel,
+        body_text=body_text,
+        body_html=body_html,
+        message_id=message_id,
+        in_reply_to=in_reply_to,
+        references=references,
+        attachments=attachments,
+        created_at=now,
+    )
+    event_record(ticket=ticket, actor=actor, verb=EventVerb.MESSAGE_ADDED, message=message)
+    if ticket.status in (Status.SOLVED, Status.CLOSED):
+        status_change(actor=actor, ticket=ticket, status=Status.OPEN, verb=EventVerb.REOPENED)
+    elif ticket.status == Status.PENDING:
+        status_change(actor=actor, ticket=ticket, status=Status.OPEN, verb=EventVerb.STATUS_CHANGED)
+    ticket.last_customer_activity_at = now
+    ticket.waiting_since = ticket.waiting_since or now
+    ticket.updated_at = now
+    ticket.save(update_fields=["last_customer_activity_at", "waiting_since", "updated_at"])
+    return message
+
+
+@transaction.atomic
+def reply_add(
+    *,
+    actor: User,
+    ticket: Ticket,
+    body_text: str,
+    body_html: str = "",
+    attachments: Iterable[NewAttachment] = (),
+    status: Status | None = None,
+    channel: Channel = Channel.WEB,
+) -> Message:
+    """An agent answers the customer (R6, R8); optionally sets open, pending or solved.
+
+    The first reply moves a new ticket to open; an unassigned ticket goes to the agent
+    who answers it.
+    """
+    attachments = list(attachments)
+    require_content(body_text, body_html, attachments)
+    ticket_lock(ticket)
+    require_agent_access(actor, ticket)
+    require_not_closed(ticket)
+    if status is not None and status not in REPLY_STATUSES:
+        raise ActionNotAllowed(_("A reply can set the ticket open, pending or solved."))
+
+    now = timezone.now()
+    message = message_create(
+        ticket=ticket,
+        author=actor,
+        kind=MessageKind.AGENT,
+        channel=channel,
+        body_text=body_text,
+        body_html=body_html,
+        attachments=attachments,
+        created_at=now,
+    )
+    event_record(ticket=ticket, actor=actor, verb=EventVerb.REPLIED, message=message)
+    if ticket.assignee_id is None:
+        ticket.assignee = actor
+        event_record(
+            ticket=ticket,
+            actor=actor,
+            verb=EventVerb.ASSIGNED,
+            before=person_ref(None),
+            after=person_ref(actor),
+        )
+    new_status = status or (Status.OPEN if ticket.status == Status.NEW else ticket.status)
+    if new_status != ticket.status:
+        verb = EventVerb.STATUS_CHANGED
+        if ticket.status == Status.SOLVED and new_status != Status.SOLVED:
+            verb = EventVerb.REOPENED
+        status_change(actor=actor, ticket=ticket, status=new_status, verb=verb)
+    ticket.first_response_at = ticket.first_response_at or now
+    ticket.last_agent_activity_at = now
+    ticket.waiting_since = None
+    ticket.updated_at = now
+    ticket.save(
+        update_fields=[
+            "assignee",
+            "first_response_at",
+            "last_agent_activity_at",
+            "waiting_since",
+            "updated_at",
+        ]
+    )
+    return message
+
+
+@transaction.atomic
+def note_add(
+    *,
+    actor: User,
+    ticket: Ticket,
+    body_text: str,
+    attachments: Iterable[NewAttachment] = (),
+) -> Message:
+    """An internal note (R16): agents only, never shown or mailed to the customer.
+
+    Notes are allowed on closed tickets too: they change nothing the customer sees.
+    """
+    attachments = list(attachments)
+    require_content(body_text, "", attachments)
+    ticket_lock(ticket)
+    require_agent_access(actor, ticket)
+    message = message_create(
+        ticket=ticket,
+        author=actor,
+        kind=MessageKind.NOTE,
+        channel=Channel.WEB,
+        body_text=body_text,
+        attachments=attachments,
+        created_at=timezone.now(),
+    )
+    event_record(ticket=ticket, actor=actor, verb=EventVerb.NOTE_ADDED, message=message)
+    ticket.updated_at = message.created_at
+    ticket.save(update_fields=["updated_at"])
+    return message

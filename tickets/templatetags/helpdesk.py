@@ -1,0 +1,55 @@
+"""Presentation helpers for ticket pages: badges and the wording of audit events."""
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from tickets.models import EventVerb, Priority, Status, TicketEvent
+
+register = template.Library()
+
+
+@register.simple_tag
+def status_badge(status: str) -> str:
+    label = Status(status).label if status in Status.values else status
+    return format_html('<span class="badge status-{}">{}</span>', status, label)
+
+
+@register.simple_tag
+def priority_label(priority: int) -> str:
+    label = Priority(priority).label if priority in Priority.values else priority
+    return format_html('<span class="priority-{}">{}</span>', priority, label)
+
+
+def _status_label(value: str) -> str:
+    return str(Status(value).label) if value in Status.values else value
+
+
+def _priority_label(value: int) -> str:
+    return str(Priority(value).label) if value in Priority.values else str(value)
+
+
+@register.simple_tag
+def event_text(event: TicketEvent) -> str:
+    """One line that says what an audit event changed, in the reader's language."""
+    before, after = event.before or {}, event.after or {}
+    verb = event.verb
+    if verb in (EventVerb.STATUS_CHANGED, EventVerb.REOPENED, EventVerb.CLOSED):
+        return _("status %(before)s → %(after)s") % {
+            "before": _status_label(before.get("status", "")),
+            "after": _status_label(after.get("status", "")),
+        }
+    if verb == EventVerb.PRIORITY_CHANGED:
+        return _("priority %(before)s → %(after)s") % {
+            "before": _priority_label(before.get("priority")),
+            "after": _priority_label(after.get("priority")),
+        }
+    if verb == EventVerb.ASSIGNED:
+        name = (after or {}).get("name")
+        return _("assigned to %(name)s") % {"name": name} if name else _("unassigned")
+    if verb == EventVerb.MOVED:
+        return _("moved from %(before)s to %(after)s") % {
+            "before": before.get("department", ""),
+            "after": after.get("department", ""),
+        }
+    return str(EventVerb(verb).label) if verb in EventVerb.values else verb
