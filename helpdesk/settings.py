@@ -204,6 +204,8 @@ EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="helpdesk@localhost")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# The domain of the Message-IDs we sign (MAIL.md): our mail recognises itself by them.
+HELPDESK_MAIL_DOMAIN = env.str("HELPDESK_MAIL_DOMAIN", default=_site.hostname or "localhost")
 # Provider credentials for django-anymail (sending through an API, inbound webhooks).
 ANYMAIL = env.dict("ANYMAIL", default={})
 

@@ -1,0 +1,74 @@
+"""How our mail recognises itself: signed Message-IDs, reply tokens and the loop header.
+
+Shared by both halves of the gateway: outbound mail is stamped with these, inbound mail
+is checked against them (MAIL.md, loops rule 1 and thread rule 9). Tokens are lower-case
+hex so that they survive mail systems that fold the case of addresses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+
+from django.conf import settings
+
+LOOP_HEADER = "X-Helpdesk-Loop"
+SIGNATURE_CHARS = 12
+
+_MESSAGE_ID = re.compile(r"^<?hd\.(\d+)\.([0-9a-f]{8,32})\.([0-9a-f]+)@([^>\s]+)>?$", re.IGNORECASE)
+_REPLY_TOKEN = re.compile(r"^t(\d+)-([0-9a-f]+)$", re.IGNORECASE)
+
+
+def _sign(value: str) -> str:
+    key = f"helpdesk-mail:{settings.SECRET_KEY}".encode()
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:SIGNATURE_CHARS]
+
+
+def instance_id() -> str:
+    """Names this installation in the loop header; stable as long as SECRET_KEY is."""
+    return _sign("instance")
+
+
+def message_id_new(ticket_number: int) -> str:
+    """A Message-ID for a mail we send about a ticket: <hd.1042.9c1e...sig@domain>."""
+    nonce = secrets.token_hex(8)
+    signature = _sign(f"{ticket_number}.{nonce}")
+    return f"<hd.{ticket_number}.{nonce}.{signature}@{settings.HELPDESK_MAIL_DOMAIN}>"
+
+
+def message_id_ticket(message_id: str) -> int | None:
+    """The ticket number of a Message-ID we signed, or None for anyone else's."""
+    match = _MESSAGE_ID.match((message_id or "").strip())
+    if not match:
+        return None
+    number, nonce, signature, _domain = match.groups()
+    if not hmac.compare_digest(signature.lower(), _sign(f"{number}.{nonce.lower()}")):
+        return None
+    return int(number)
+
+
+def reply_token(ticket_number: int) -> str:
+    """The signed token of a ticket, for the plus-address of Reply-To: support+t1042-ab12..."""
+    return f"t{ticket_number}-{_sign(f'reply.{ticket_number}')}"
+
+
+def reply_address(address: str, ticket_number: int) -> str:
+    """support@example.com -> support+t1042-<signature>@example.com"""
+    local, _, domain = address.rpartition("@")
+    return f"{local}+{reply_token(ticket_number)}@{domain}"
+
+
+def reply_token_ticket(address: str) -> int | None:
+    """The ticket number from the signed token in a plus-address, or None."""
+    local = (address or "").rpartition("@")[0]
+    if "+" not in local:
+        return None
+    match = _REPLY_TOKEN.match(local.rpartition("+")[2])
+    if not match:
+        return None
+    number, signature = match.groups()
+    if not hmac.compare_digest(signature.lower(), _sign(f"reply.{number}")):
+        return None
+    return int(number)
