@@ -51,8 +51,14 @@ def compose_app_variables() -> set[str]:
     return names
 
 
+def clean_environment() -> dict[str, str]:
+    """This process's environment without anything the settings (or Django's checks) read."""
+    ignored = variables_read_by_settings() | {"DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return {k: v for k, v in os.environ.items() if k not in ignored}
+
+
 def run_settings(env: dict[str, str], code: str) -> str:
-    clean = {k: v for k, v in os.environ.items() if k not in variables_read_by_settings()}
+    clean = clean_environment()
     result = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
         cwd=ROOT,
@@ -159,7 +165,7 @@ def test_check_deploy_is_clean_with_production_variables(tmp_path, debug):
             "MEDIA_ROOT": str(tmp_path / "media"),
         }
     )
-    clean = {k: v for k, v in os.environ.items() if k not in variables_read_by_settings()}
+    clean = clean_environment()
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
@@ -172,7 +178,7 @@ def test_check_deploy_is_clean_with_production_variables(tmp_path, debug):
 
 
 def test_check_deploy_reports_the_development_key(tmp_path):
-    clean = {k: v for k, v in os.environ.items() if k not in variables_read_by_settings()}
+    clean = clean_environment()
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,

@@ -1,6 +1,6 @@
 """Every change of a ticket's state goes through these functions (STYLE.md, services)."""
 
-from tickets.services.errors import ActionNotAllowed, NotPermitted, ServiceError
+from helpdesk.errors import ActionNotAllowed, NotPermitted, ServiceError
 from tickets.services.messages import message_add, note_add, reply_add
 from tickets.services.tickets import (
     ticket_assign,

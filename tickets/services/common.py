@@ -10,9 +10,9 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from helpdesk.errors import ActionNotAllowed, NotPermitted
 from tickets import access
 from tickets.models import Attachment, Message, Ticket, TicketCounter
-from tickets.services.errors import ActionNotAllowed, NotPermitted
 from tickets.uploads import NewAttachment
 
 TICKET_SEQUENCE = "ticket"

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from helpdesk.errors import ActionNotAllowed, NotPermitted
 from tickets import access
 from tickets.models import Channel, EventVerb, Message, MessageKind, Status, Ticket
 from tickets.services.common import (
@@ -18,7 +19,6 @@ from tickets.services.common import (
     require_not_closed,
     ticket_lock,
 )
-from tickets.services.errors import ActionNotAllowed, NotPermitted
 from tickets.services.events import event_record, person_ref
 from tickets.services.tickets import reopen_window_open, status_change, ticket_open
 from tickets.uploads import NewAttachment

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Service, User
+from helpdesk.errors import ActionNotAllowed, NotPermitted
 from tickets import access
 from tickets.models import (
     Category,
@@ -35,7 +36,6 @@ from tickets.services.common import (
     ticket_lock,
     ticket_number_next,
 )
-from tickets.services.errors import ActionNotAllowed, NotPermitted
 from tickets.services.events import event_record, person_ref
 from tickets.uploads import NewAttachment
 

@@ -15,7 +15,7 @@ class ServiceError(Exception):
 
 
 class ActionNotAllowed(ServiceError):
-    """The ticket's life cycle forbids it (ARCHITECTURE.md)."""
+    """The rules forbid it: the ticket life cycle (ARCHITECTURE.md), a duplicate account..."""
 
 
 class NotPermitted(ServiceError):
