@@ -13,6 +13,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.helpers import png_bytes
+from tests.mailservers import SmtpSink
 from tests.workers import configure_test_celery
 
 
@@ -83,3 +84,17 @@ def organization(db):
 @pytest.fixture
 def png():
     return png_bytes()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) that Django's SMTP backend sends to."""
+    sink = SmtpSink()
+    sink.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = sink.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield sink
+    sink.stop()

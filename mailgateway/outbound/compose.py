@@ -1,0 +1,308 @@
+"""Composing outgoing mail: one function per kind of mail (STYLE.md, healthchecks' emails module).
+
+Each renders templates/emails/<kind>-subject.txt, -body.txt and -body.html in the
+recipient's language and returns a Draft: the finished MIME message plus what the outbox
+needs to know about it. Nothing here sends or writes to the database.
+
+Messages are built with the standard library's modern email API (policy.SMTP): it encodes
+non-ASCII display names and subjects as RFC 2047 encoded words, file names as RFC 2231
+parameters, and folds long headers correctly (Django 5.2's compat32 builder folds a
+Cyrillic subject onto a continuation line, which some readers show with a leading blank).
+
+Headers follow MAIL.md: every mail carries our loop header and a signed Message-ID;
+automatic mail also carries Auto-Submitted, X-Auto-Response-Suppress and Precedence; a
+human agent's reply carries no Auto-Submitted, so the customer's auto-responder may answer
+it (and our gateway then recognises the answer as automatic).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from accounts.models import User
+from mailgateway import identity
+from tickets.models import INTERNAL_KINDS, Message, Ticket
+
+REFERENCES_MAX = 20
+
+
+class Kind:
+    REPLY = "reply"
+    ACKNOWLEDGEMENT = "acknowledgement"
+    SOLVED = "solved"
+    REJECTED = "rejected"
+    AGENT_NEW_TICKET = "agent_new_ticket"
+    AGENT_CUSTOMER_REPLY = "agent_customer_reply"
+    AGENT_ASSIGNED = "agent_assigned"
+
+
+AUTOMATIC_KINDS = frozenset(
+    {
+        Kind.ACKNOWLEDGEMENT,
+        Kind.SOLVED,
+        Kind.REJECTED,
+        Kind.AGENT_NEW_TICKET,
+        Kind.AGENT_CUSTOMER_REPLY,
+        Kind.AGENT_ASSIGNED,
+    }
+)
+AGENT_KINDS = frozenset({Kind.AGENT_NEW_TICKET, Kind.AGENT_CUSTOMER_REPLY, Kind.AGENT_ASSIGNED})
+
+
+@dataclass
+class Draft:
+    kind: str
+    mime: EmailMessage
+    ticket: Ticket | None
+    # The envelope: who the mail is from (bounces come back there) and to.
+    sender: str
+    recipients: list[str]
+    message: Message | None = None
+    # The person the mail is for, when it is one person (access is checked at send time).
+    recipient: User | None = None
+    automatic: bool = False
+
+    @property
+    def message_id(self) -> str:
+        return self.mime["Message-ID"]
+
+    @property
+    def subject(self) -> str:
+        return self.mime["Subject"]
+
+    def as_bytes(self) -> bytes:
+        return self.mime.as_bytes()
+
+
+def address(name: str, email: str) -> Address:
+    local, _, domain = email.rpartition("@")
+    return Address(display_name=name or "", username=local, domain=domain)
+
+
+def site_link(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def sender(ticket: Ticket) -> tuple[str, str]:
+    """The department's name and address (R12); the default sender when it has none."""
+    department = ticket.department
+    address = department.sender_address or settings.DEFAULT_FROM_EMAIL
+    return department.sender_name or department.name, address
+
+
+def thread_headers(ticket: Ticket, answering: Message | None) -> dict[str, str]:
+    """In-Reply-To the message answered (the latest public one that has an ID) and References
+    with the thread's IDs, so that mail clients and our gateway both thread the mail."""
+    ids = list(
+        ticket.messages.exclude(kind__in=INTERNAL_KINDS)
+        .exclude(message_id="")
+        .order_by("created_at", "id")
+        .values_list("message_id", flat=True)
+    )
+    if answering is not None and answering.message_id:
+        ids = ids[: ids.index(answering.message_id) + 1] if answering.message_id in ids else ids
+    if not ids:
+        return {}
+    references = ids[:1] + ids[1:][-(REFERENCES_MAX - 1) :]
+    return {"In-Reply-To": ids[-1], "References": " ".join(references)}
+
+
+def _headers(ticket: Ticket | None, automatic: bool) -> dict[str, str]:
+    headers = {
+        "Message-ID": identity.message_id_new(ticket.number if ticket else 0),
+        identity.LOOP_HEADER: identity.instance_id(),
+    }
+    if automatic:
+        headers["Auto-Submitted"] = "auto-generated"
+        headers["X-Auto-Response-Suppress"] = "All"
+        headers["Precedence"] = "bulk"
+    return headers
+
+
+def _render(name: str, context: dict) -> tuple[str, str, str]:
+    subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
+    text = render_to_string(f"emails/{name}-body.txt", context)
+    html = render_to_string(f"emails/{name}-body.html", context)
+    return subject, text, html
+
+
+def _body(text: str) -> dict[str, str]:
+    """Plain ASCII goes as it is; anything else in base64, safe through any relay."""
+    return {"cte": "7bit"} if text.isascii() else {"cte": "base64"}
+
+
+def _mime(
+    *,
+    subject: str,
+    text: str,
+    html: str,
+    from_address: Address,
+    to: list[Address],
+    cc: list[Address] = (),
+    reply_to: str = "",
+    headers: dict[str, str],
+) -> EmailMessage:
+    mime = EmailMessage(policy=policy.SMTP)
+    mime["Subject"] = subject
+    mime["From"] = from_address
+    mime["To"] = to
+    if cc:
+        mime["Cc"] = list(cc)
+    if reply_to:
+        mime["Reply-To"] = reply_to
+    mime["Date"] = format_datetime(timezone.now())
+    for name, value in headers.items():
+        mime[name] = value
+    mime.set_content(text, **_body(text))
+    mime.add_alternative(html, subtype="html", **_body(html))
+    return mime
+
+
+def ticket_subject(ticket: Ticket) -> str:
+    """[#1042] Subject: the tag our gateway and people recognise (MAIL.md rule 9c)."""
+    return f"[#{ticket.number}] {ticket.subject}"
+
+
+def _customer_mail(
+    *,
+    kind: str,
+    ticket: Ticket,
+    recipient: User,
+    context: dict,
+    cc: list[User] = (),
+    answering: Message | None = None,
+    message: Message | None = None,
+) -> Draft:
+    automatic = kind in AUTOMATIC_KINDS
+    name, from_email = sender(ticket)
+    with translation.override(recipient.language):
+        subject, text, html = _render(
+            kind,
+            {
+                "ticket": ticket,
+                "recipient": recipient,
+                "department": ticket.department,
+                "ticket_url": site_link(reverse("portal:ticket", args=[ticket.number])),
+                "subject_line": ticket_subject(ticket),
+                **context,
+            },
+        )
+    headers = {**_headers(ticket, automatic), **thread_headers(ticket, answering)}
+    mime = _mime(
+        subject=subject,
+        text=text,
+        html=html,
+        from_address=address(name, from_email),
+        to=[address(recipient.display_name, recipient.email)],
+        cc=[address(person.display_name, person.email) for person in cc],
+        reply_to=identity.reply_address(from_email, ticket.number),
+        headers=headers,
+    )
+    return Draft(
+        kind=kind,
+        mime=mime,
+        ticket=ticket,
+        sender=from_email,
+        recipients=[recipient.email, *(person.email for person in cc)],
+        message=message,
+        recipient=recipient,
+        automatic=automatic,
+    )
+
+
+def reply(message: Message, *, to: User, cc: list[User] = ()) -> Draft:
+    """An agent's public answer, as ordinary correspondence (R6, R8, R12, R13)."""
+    answering = (
+        message.ticket.messages.filter(created_at__lte=message.created_at)
+        .exclude(kind__in=INTERNAL_KINDS)
+        .exclude(pk=message.pk)
+        .exclude(message_id="")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    draft = _customer_mail(
+        kind=Kind.REPLY,
+        ticket=message.ticket,
+        recipient=to,
+        cc=list(cc),
+        context={"message": message, "author": message.author},
+        answering=answering,
+        message=message,
+    )
+    for attachment in message.attachments.all():
+        maintype, _, subtype = attachment.content_type.partition("/")
+        with attachment.file.open("rb") as stored:
+            draft.mime.add_attachment(
+                stored.read(),
+                maintype=maintype or "application",
+                subtype=subtype or "octet-stream",
+                filename=attachment.filename,
+            )
+    return draft
+
+
+def acknowledgement(ticket: Ticket) -> Draft:
+    """Confirmation of receipt with the ticket's number (P6)."""
+    first = ticket.messages.order_by("created_at", "id").first()
+    return _customer_mail(
+        kind=Kind.ACKNOWLEDGEMENT,
+        ticket=ticket,
+        recipient=ticket.requester,
+        context={"first_message": first},
+        answering=first,
+    )
+
+
+def solved(ticket: Ticket, *, rate_good_url: str, rate_bad_url: str) -> Draft:
+    """The ticket is solved: one-click rating links (W4)."""
+    return _customer_mail(
+        kind=Kind.SOLVED,
+        ticket=ticket,
+        recipient=ticket.requester,
+        context={"rate_good_url": rate_good_url, "rate_bad_url": rate_bad_url},
+    )
+
+
+def agent_notification(
+    kind: str, ticket: Ticket, agent: User, *, message: Message | None = None
+) -> Draft:
+    """New ticket in my department, a customer answered my ticket, a ticket was assigned to me."""
+    assert kind in AGENT_KINDS
+    with translation.override(agent.language):
+        subject, text, html = _render(
+            kind,
+            {
+                "ticket": ticket,
+                "recipient": agent,
+                "message": message,
+                "ticket_url": site_link(reverse("staff:ticket", args=[ticket.number])),
+                "subject_line": ticket_subject(ticket),
+            },
+        )
+    mime = _mime(
+        subject=subject,
+        text=text,
+        html=html,
+        from_address=address(ticket.department.name, settings.DEFAULT_FROM_EMAIL),
+        to=[address(agent.display_name, agent.email)],
+        headers=_headers(ticket, automatic=True),
+    )
+    return Draft(
+        kind=kind,
+        mime=mime,
+        ticket=ticket,
+        sender=settings.DEFAULT_FROM_EMAIL,
+        recipients=[agent.email],
+        message=message,
+        recipient=agent,
+        automatic=True,
+    )

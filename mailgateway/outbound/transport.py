@@ -1,0 +1,97 @@
+"""Handing rendered mail to Django's e-mail backend.
+
+The outbox keeps every mail as the exact bytes rendered when it was queued (MAIL.md rule
+8: render before commit, the task only sends). Backends that transmit MIME (SMTP, and the
+file, console and memory backends) get those bytes unchanged. API providers of
+django-anymail take a message's parts, so for them the bytes are read back into an
+EmailMultiAlternatives with the same headers, bodies and attachments.
+"""
+
+from __future__ import annotations
+
+import email
+from email import policy
+from email.message import EmailMessage as MimeMessage
+
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+
+# Headers the provider sets itself from the message's fields.
+_FIELD_HEADERS = {
+    "subject",
+    "from",
+    "to",
+    "cc",
+    "bcc",
+    "reply-to",
+    "content-type",
+    "content-transfer-encoding",
+    "mime-version",
+}
+
+
+class RawMime:
+    """What Django's backends get from message(): our bytes, in the line endings asked for."""
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+
+    def as_bytes(self, unixfrom: bool = False, linesep: str = "\n") -> bytes:
+        return self.raw.replace(b"\r\n", b"\n").replace(b"\n", linesep.encode())
+
+    def as_string(self, unixfrom: bool = False, linesep: str = "\n") -> str:
+        return self.as_bytes(linesep=linesep).decode("ascii", "replace")
+
+    def get_charset(self) -> None:
+        return None
+
+
+class RawEmail(EmailMessage):
+    """A Django EmailMessage whose MIME is already rendered."""
+
+    def __init__(self, raw: bytes, *, sender: str, recipients: list[str]) -> None:
+        super().__init__(from_email=sender, to=recipients)
+        self.raw = raw
+
+    def message(self) -> RawMime:  # type: ignore[override]
+        return RawMime(self.raw)
+
+
+def parts_email(raw: bytes) -> EmailMultiAlternatives:
+    """The same mail as parts, for API backends (django-anymail): they take the recipients
+    and the sender from the To, Cc and From fields."""
+    mime: MimeMessage = email.message_from_bytes(raw, policy=policy.default)
+    text = mime.get_body(("plain",))
+    html = mime.get_body(("html",))
+    message = EmailMultiAlternatives(
+        subject=str(mime["Subject"] or ""),
+        body=text.get_content() if text is not None else "",
+        from_email=str(mime["From"]),
+        to=[str(a) for a in mime.get_all("To", [])],
+        cc=[str(a) for a in mime.get_all("Cc", [])],
+        reply_to=[str(a) for a in mime.get_all("Reply-To", [])],
+        headers={
+            name: str(value) for name, value in mime.items() if name.lower() not in _FIELD_HEADERS
+        },
+    )
+    if html is not None:
+        message.attach_alternative(html.get_content(), "text/html")
+    for part in mime.iter_attachments():
+        message.attach(part.get_filename(), part.get_content(), part.get_content_type())
+    return message
+
+
+def uses_mime(connection) -> bool:
+    return not type(connection).__module__.startswith("anymail.")
+
+
+def send_raw(raw: bytes, *, sender: str, recipients: list[str], connection=None) -> None:
+    """Sends one rendered mail; raises what the backend raises (smtplib errors for SMTP)."""
+    connection = connection or get_connection(fail_silently=False)
+    if uses_mime(connection):
+        message = RawEmail(raw, sender=sender, recipients=recipients)
+    else:
+        message = parts_email(raw)
+    message.connection = connection
+    sent = message.send(fail_silently=False)
+    if not sent:
+        raise RuntimeError("the mail backend accepted nothing")

@@ -1,0 +1,75 @@
+"""A real SMTP server for tests (aiosmtpd): it keeps the raw bytes of every mail it receives.
+
+It can be told to answer with a temporary or permanent error, or be stopped and started
+again, to test what the helpdesk does when the mail server fails.
+"""
+
+from __future__ import annotations
+
+import email
+import socket
+import threading
+from dataclasses import dataclass, field
+from email import policy
+from email.message import EmailMessage
+
+from aiosmtpd.controller import Controller
+
+
+@dataclass
+class Received:
+    mail_from: str
+    rcpt_tos: list[str]
+    data: bytes
+
+    @property
+    def message(self) -> EmailMessage:
+        return email.message_from_bytes(self.data, policy=policy.default)
+
+
+@dataclass
+class SinkHandler:
+    received: list[Received] = field(default_factory=list)
+    # An SMTP answer to give instead of accepting, e.g. "451 4.3.0 Try later".
+    answer: str | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.answer:
+            return self.answer
+        with self.lock:
+            self.received.append(
+                Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content))
+            )
+        return "250 2.0.0 OK: queued"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class SmtpSink:
+    """An SMTP server on 127.0.0.1 that records what it receives."""
+
+    def __init__(self) -> None:
+        self.handler = SinkHandler()
+        self.port = free_port()
+        self.controller: Controller | None = None
+
+    def start(self) -> None:
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    @property
+    def received(self) -> list[Received]:
+        return self.handler.received
+
+    def answer_with(self, answer: str | None) -> None:
+        self.handler.answer = answer
