@@ -97,6 +97,16 @@ class User(AbstractBaseUser):
     is_active = models.BooleanField(_("active"), default=True)
     email_verified = models.BooleanField(_("e-mail address verified"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # Agents' mail notifications, each switchable (issue 6).
+    notify_new_ticket = models.BooleanField(
+        _("mail me new tickets of my departments"), default=True
+    )
+    notify_customer_reply = models.BooleanField(
+        _("mail me when a customer answers my ticket"), default=True
+    )
+    notify_assigned = models.BooleanField(
+        _("mail me when a ticket is assigned to me"), default=True
+    )
 
     objects = UserManager()
 

@@ -206,6 +206,16 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="helpdesk@localhost")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # The domain of the Message-IDs we sign (MAIL.md): our mail recognises itself by them.
 HELPDESK_MAIL_DOMAIN = env.str("HELPDESK_MAIL_DOMAIN", default=_site.hostname or "localhost")
+# Loop backstops for automatic mail (MAIL.md): per recipient in a window, per ticket in
+# ten minutes; then a permanent bounce suppresses an address for some days; temporary
+# failures are retried with back-off for some hours.
+MAIL_RATE_RECIPIENT_LIMIT = env.int("MAIL_RATE_RECIPIENT_LIMIT", default=10)
+MAIL_RATE_RECIPIENT_MINUTES = env.int("MAIL_RATE_RECIPIENT_MINUTES", default=180)
+MAIL_RATE_TICKET_LIMIT = env.int("MAIL_RATE_TICKET_LIMIT", default=10)
+MAIL_SUPPRESSION_DAYS = env.int("MAIL_SUPPRESSION_DAYS", default=30)
+MAIL_RETRY_HOURS = env.int("MAIL_RETRY_HOURS", default=48)
+# Past this many new tickets from one sender within an hour, stop acknowledging them.
+MAIL_ACK_TICKETS_PER_HOUR = env.int("MAIL_ACK_TICKETS_PER_HOUR", default=20)
 # Provider credentials for django-anymail (sending through an API, inbound webhooks).
 ANYMAIL = env.dict("ANYMAIL", default={})
 
@@ -240,6 +250,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "close-solved-tickets": {"task": "tickets.tasks.close_solved_tickets", "schedule": 3600.0},
+    "sweep-outbound-mail": {"task": "mailgateway.sweep_outbound", "schedule": 60.0},
 }
 
 # --- Security -------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from helpdesk.errors import ActionNotAllowed, NotPermitted
+from mailgateway.outbound import notify
 from tickets import access
 from tickets.models import Channel, EventVerb, Message, MessageKind, Status, Ticket
 from tickets.services.common import (
@@ -94,6 +95,7 @@ def message_add(
     ticket.waiting_since = ticket.waiting_since or now
     ticket.updated_at = now
     ticket.save(update_fields=["last_customer_activity_at", "waiting_since", "updated_at"])
+    notify.customer_wrote(message)
     return message
 
 
@@ -161,6 +163,7 @@ def reply_add(
             "updated_at",
         ]
     )
+    notify.reply_added(message)
     return message
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Service, User
 from helpdesk.errors import ActionNotAllowed, NotPermitted
+from mailgateway.outbound import notify
 from tickets import access
 from tickets.models import (
     Category,
@@ -145,6 +146,7 @@ def ticket_open(
         },
         message=message,
     )
+    notify.ticket_opened(ticket, actor=actor)
     return ticket
 
 
@@ -174,6 +176,7 @@ def ticket_assign(*, actor: User, ticket: Ticket, assignee: User | None) -> Tick
         before=before,
         after=person_ref(assignee),
     )
+    notify.ticket_assigned(ticket, actor=actor)
     return ticket
 
 

@@ -1,0 +1,106 @@
+"""The outbox: every outgoing mail is a row, written in the transaction that causes it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboundStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    DEFERRED = "deferred", _("Deferred")
+    FAILED = "failed", _("Failed")
+    BOUNCED = "bounced", _("Bounced")
+    # Not sent on purpose: a suppressed or automatic address, a rate limit, lost access.
+    WITHHELD = "withheld", _("Not sent")
+
+
+# Rows the sending task may still pick up.
+SENDABLE = (OutboundStatus.QUEUED, OutboundStatus.DEFERRED)
+
+
+class OutboundMail(models.Model):
+    kind = models.CharField(_("kind"), max_length=32)
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("ticket"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="outbound_mails",
+    )
+    # The ticket message this mail carries or is about (an agent's reply, a customer's answer).
+    ticket_message = models.ForeignKey(
+        "tickets.Message",
+        verbose_name=_("message"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outbound_mails",
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    sender = models.EmailField(_("envelope sender"))
+    recipients = models.JSONField(_("recipients"), default=list)
+    # The first recipient, lower-cased: rate limits count mail per address.
+    rate_address = models.CharField(max_length=254, blank=True)
+    subject = models.CharField(_("subject"), max_length=998, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
+    mime = models.BinaryField(_("rendered mail"))
+    automatic = models.BooleanField(_("automatic"), default=False)
+    status = models.CharField(
+        _("status"), max_length=16, choices=OutboundStatus.choices, default=OutboundStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mail")
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbound_due"),
+            models.Index(fields=["rate_address", "created_at"], name="outbound_rate"),
+            models.Index(fields=["ticket", "created_at"], name="outbound_ticket"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.message_id} ({self.status})"
+
+
+class Suppression(models.Model):
+    """An address we do not mail for a while: it bounced permanently (MAIL.md, bounces)."""
+
+    address = models.EmailField(_("address"), unique=True)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("until"))
+    outbound = models.ForeignKey(
+        OutboundMail, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("suppressed address")
+        verbose_name_plural = _("suppressed addresses")
+        constraints = [
+            models.UniqueConstraint(Lower("address"), name="suppression_address_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.address

@@ -1,0 +1,99 @@
+"""Who is mailed when something happens to a ticket (P6, R6, issue 6).
+
+The services call these inside their transaction; each composes the mail in the
+recipient's language and posts it to the outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.models import DepartmentMembership, Role, User
+from mailgateway.outbound import compose, mailer
+from tickets.models import Message, Ticket
+
+logger = logging.getLogger(__name__)
+
+
+def _customers(ticket: Ticket) -> tuple[User, list[User]]:
+    """The requester, and the participants who are customers and active (for Cc)."""
+    participants = [
+        user
+        for user in ticket.participants.filter(is_active=True, role=Role.CUSTOMER)
+        if user.pk != ticket.requester_id
+    ]
+    return ticket.requester, participants
+
+
+def _department_agents(ticket: Ticket) -> list[User]:
+    member_ids = DepartmentMembership.objects.filter(department=ticket.department_id).values(
+        "user_id"
+    )
+    return list(
+        User.objects.filter(
+            pk__in=member_ids,
+            is_active=True,
+            notify_new_ticket=True,
+            role__in=[Role.AGENT, Role.MANAGER],
+        )
+    )
+
+
+def _flooding(requester: User) -> bool:
+    """Many new tickets from one sender within an hour: stop acknowledging (MAIL.md)."""
+    since = timezone.now() - timedelta(hours=1)
+    count = requester.requested_tickets.filter(created_at__gt=since)[
+        : settings.MAIL_ACK_TICKETS_PER_HOUR + 1
+    ].count()
+    return count > settings.MAIL_ACK_TICKETS_PER_HOUR
+
+
+def ticket_opened(ticket: Ticket, *, actor: User, acknowledge: bool = True) -> None:
+    """Acknowledge the requester (P6); tell the department's agents."""
+    if acknowledge and ticket.requester.is_active:
+        if _flooding(ticket.requester):
+            logger.error(
+                "acknowledgements stopped: %s opened more than %s tickets within an hour",
+                ticket.requester.email,
+                settings.MAIL_ACK_TICKETS_PER_HOUR,
+            )
+        else:
+            mailer.post(compose.acknowledgement(ticket))
+    first = ticket.messages.order_by("created_at", "id").first()
+    for agent in _department_agents(ticket):
+        if agent.pk != actor.pk:
+            mailer.post(
+                compose.agent_notification(
+                    compose.Kind.AGENT_NEW_TICKET, ticket, agent, message=first
+                )
+            )
+
+
+def reply_added(message: Message) -> None:
+    """An agent's public answer goes to the requester, participants in Cc (R6)."""
+    requester, participants = _customers(message.ticket)
+    draft = compose.reply(message, to=requester, cc=participants)
+    message.message_id = draft.message_id
+    message.save(update_fields=["message_id"])
+    mailer.post(draft)
+
+
+def customer_wrote(message: Message) -> None:
+    """The assignee hears that his customer answered."""
+    assignee = message.ticket.assignee
+    if assignee and assignee.is_active and assignee.notify_customer_reply:
+        mailer.post(
+            compose.agent_notification(
+                compose.Kind.AGENT_CUSTOMER_REPLY, message.ticket, assignee, message=message
+            )
+        )
+
+
+def ticket_assigned(ticket: Ticket, *, actor: User) -> None:
+    assignee = ticket.assignee
+    if assignee and assignee.pk != actor.pk and assignee.is_active and assignee.notify_assigned:
+        mailer.post(compose.agent_notification(compose.Kind.AGENT_ASSIGNED, ticket, assignee))

@@ -1,0 +1,151 @@
+"""Who gets mail when (P6, issue 6), and the loop safety of automatic mail (MAIL.md)."""
+
+import pytest
+
+from accounts.models import DepartmentMembership
+from mailgateway.models import OutboundMail, OutboundStatus
+from tests.factories import AgentFactory, CustomerFactory, open_ticket
+from tickets import services
+
+pytestmark = pytest.mark.django_db
+
+
+def mails(kind=None):
+    rows = OutboundMail.objects.order_by("id")
+    return list(rows.filter(kind=kind) if kind else rows)
+
+
+def test_a_new_ticket_is_acknowledged_with_its_number(
+    customer, department, smtp_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = open_ticket(customer, department)
+    [ack] = mails("acknowledgement")
+    assert ack.recipients == [customer.email] and ack.automatic
+    message = smtp_server.received[0].message
+    assert f"#{ticket.number}" in message["Subject"]
+    assert str(ticket.number) in message.get_body(("plain",)).get_content()
+
+
+def test_the_departments_agents_hear_of_new_tickets_if_they_want(
+    customer, department, other_department
+):
+    wants = AgentFactory(departments=[department])
+    AgentFactory(departments=[department], notify_new_ticket=False)
+    AgentFactory(departments=[other_department])
+    AgentFactory(departments=[department], is_active=False)
+    open_ticket(customer, department)
+    assert [m.recipients for m in mails("agent_new_ticket")] == [[wants.email]]
+
+
+def test_the_agent_who_opens_a_ticket_for_a_customer_is_not_told_about_it(
+    agent, customer, department
+):
+    open_ticket(customer, department, actor=agent)
+    assert [m.recipients for m in mails("agent_new_ticket")] == []
+    assert len(mails("acknowledgement")) == 1
+
+
+def test_the_assignee_hears_when_his_customer_answers(agent, customer, department):
+    ticket = open_ticket(customer, department)
+    services.ticket_assign(actor=agent, ticket=ticket, assignee=agent)
+    services.message_add(actor=customer, ticket=ticket, body_text="ещё вопрос", channel="web")
+    [note] = mails("agent_customer_reply")
+    assert note.recipients == [agent.email] and note.ticket_message.body_text == "ещё вопрос"
+
+
+def test_an_agent_hears_of_tickets_others_assign_to_him(agent, customer, department):
+    colleague = AgentFactory(departments=[department])
+    ticket = open_ticket(customer, department)
+    services.ticket_assign(actor=agent, ticket=ticket, assignee=agent)
+    assert mails("agent_assigned") == []
+    services.ticket_assign(actor=agent, ticket=ticket, assignee=colleague)
+    assert [m.recipients for m in mails("agent_assigned")] == [[colleague.email]]
+
+
+def test_replies_go_to_the_requester_with_participants_in_copy(agent, customer, department):
+    from tickets.models import TicketParticipant
+
+    colleague = CustomerFactory(email="olga@example.ru")
+    ticket = open_ticket(customer, department)
+    TicketParticipant.objects.create(ticket=ticket, user=colleague)
+    services.reply_add(actor=agent, ticket=ticket, body_text="hi")
+    assert mails("reply")[0].recipients == [customer.email, colleague.email]
+
+
+def test_internal_notes_are_never_mailed(agent, customer, department):
+    ticket = open_ticket(customer, department)
+    count = OutboundMail.objects.count()
+    services.note_add(actor=agent, ticket=ticket, body_text="secret")
+    assert OutboundMail.objects.count() == count
+
+
+def test_notifications_check_access_when_they_leave(
+    customer, department, smtp_server, django_capture_on_commit_callbacks
+):
+    agent = AgentFactory(departments=[department])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        open_ticket(customer, department)
+    DepartmentMembership.objects.filter(user=agent).delete()  # moved to another team meanwhile
+    for callback in callbacks:
+        callback()
+    [note] = mails("agent_new_ticket")
+    note.refresh_from_db()
+    assert note.status == OutboundStatus.WITHHELD and "access" in note.last_error
+    assert [r.rcpt_tos for r in smtp_server.received] == [[customer.email]]
+
+
+def test_automatic_mail_to_one_address_is_capped(department, settings):
+    settings.MAIL_RATE_RECIPIENT_LIMIT = 3
+    settings.MAIL_ACK_TICKETS_PER_HOUR = 100
+    loud = CustomerFactory(email="loud@example.com")
+    for n in range(5):
+        open_ticket(loud, department, subject=f"problem {n}")
+    statuses = [m.status for m in mails("acknowledgement")]
+    assert statuses == [OutboundStatus.QUEUED] * 3 + [OutboundStatus.WITHHELD] * 2
+    assert "rate limit" in mails("acknowledgement")[-1].last_error
+
+
+def test_a_flood_of_new_tickets_stops_acknowledgements(department, settings, caplog):
+    settings.MAIL_ACK_TICKETS_PER_HOUR = 2
+    flood = CustomerFactory(email="flood@example.com")
+    for n in range(4):
+        open_ticket(flood, department, subject=f"spam {n}")
+    assert len(mails("acknowledgement")) == 2
+    assert "acknowledgements stopped" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "mailer-daemon@example.com",
+        "postmaster@example.com",
+        "noreply@example.com",
+        "no-reply@shop.example",
+        "do-not-reply@bank.example",
+    ],
+)
+def test_automatic_mail_never_goes_to_addresses_that_do_not_read(department, address):
+    robot = CustomerFactory(email=address)
+    open_ticket(robot, department)
+    [ack] = mails("acknowledgement")
+    assert ack.status == OutboundStatus.WITHHELD and "does not read mail" in ack.last_error
+
+
+def test_nothing_is_ever_mailed_to_our_own_addresses(department):
+    ours = CustomerFactory(email=department.sender_address)
+    open_ticket(ours, department)
+    [ack] = mails("acknowledgement")
+    assert ack.status == OutboundStatus.WITHHELD and "our own" in ack.last_error
+
+
+def test_mail_is_written_in_the_recipients_language(
+    customer, department, smtp_server, django_capture_on_commit_callbacks
+):
+    english = CustomerFactory(language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        open_ticket(english, department)
+        open_ticket(customer, department)  # Russian
+    texts = [r.message.get_body(("plain",)).get_content() for r in smtp_server.received]
+    assert "we received your request" in texts[0]
+    assert "мы получили" in texts[1].lower()
