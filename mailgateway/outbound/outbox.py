@@ -149,7 +149,7 @@ def _claim(pk: int) -> OutboundMail | None:
     """Marks the row as being sent, so that no second worker sends it at the same time."""
     with transaction.atomic():
         row = (
-            OutboundMail.objects.select_for_update(skip_locked=True)
+            OutboundMail.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("ticket", "recipient")
             .filter(pk=pk, status__in=SENDABLE)
             .first()
