@@ -202,6 +202,9 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# With EMAIL_BACKEND=mailgateway.outbound.smtp.OAuth2EmailBackend: the OAuth2 account (admin)
+# whose token signs in to SMTP (Microsoft 365, Gmail).
+EMAIL_OAUTH2_ACCOUNT = env.str("EMAIL_OAUTH2_ACCOUNT", default="")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="helpdesk@localhost")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # The domain of the Message-IDs we sign (MAIL.md): our mail recognises itself by them.

@@ -6,6 +6,7 @@ again, to test what the helpdesk does when the mail server fails.
 
 from __future__ import annotations
 
+import base64
 import email
 import socket
 import threading
@@ -14,6 +15,7 @@ from email import policy
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 
 @dataclass
@@ -33,6 +35,23 @@ class SinkHandler:
     # An SMTP answer to give instead of accepting, e.g. "451 4.3.0 Try later".
     answer: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # With tokens, the server requires AUTH XOAUTH2 with one of them (Microsoft 365, Gmail).
+    tokens: set[str] | None = None
+    authenticated_users: list[str] = field(default_factory=list)
+
+    async def auth_XOAUTH2(self, server, args):
+        if len(args) < 2:
+            return AuthResult(success=False, handled=False)
+        fields = dict(
+            part.split("=", 1) for part in base64.b64decode(args[1]).decode().split("\x01") if part
+        )
+        token = fields.get("auth", "").removeprefix("Bearer ")
+        if self.tokens is not None and token in self.tokens:
+            self.authenticated_users.append(fields.get("user", ""))
+            return AuthResult(success=True)
+        return AuthResult(
+            success=False, handled=False, message="535 5.7.3 Authentication unsuccessful"
+        )
 
     async def handle_DATA(self, server, session, envelope):
         if self.answer:
@@ -53,13 +72,15 @@ def free_port() -> int:
 class SmtpSink:
     """An SMTP server on 127.0.0.1 that records what it receives."""
 
-    def __init__(self) -> None:
-        self.handler = SinkHandler()
+    def __init__(self, *, tokens: set[str] | None = None) -> None:
+        self.handler = SinkHandler(tokens=tokens)
         self.port = free_port()
         self.controller: Controller | None = None
 
     def start(self) -> None:
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        required = self.handler.tokens is not None
+        auth = {"auth_required": True, "auth_require_tls": False} if required else {}
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **auth)
         self.controller.start()
 
     def stop(self) -> None:

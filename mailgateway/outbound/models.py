@@ -104,3 +104,36 @@ class Suppression(models.Model):
 
     def __str__(self) -> str:
         return self.address
+
+
+class OAuth2Account(models.Model):
+    """OAuth2 credentials for XOAUTH2 sign-in to Microsoft 365 or Gmail (SMTP and IMAP).
+
+    The refresh token is exchanged for short-lived access tokens at the token endpoint,
+    shortly before each one expires. Microsoft 365:
+    https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token with the scopes
+    https://outlook.office.com/SMTP.Send and https://outlook.office.com/IMAP.AccessAsUser.All
+    (plus offline_access); Gmail: https://oauth2.googleapis.com/token with the scope
+    https://mail.google.com/.
+    """
+
+    name = models.SlugField(_("name"), unique=True)
+    username = models.EmailField(_("mailbox address"))
+    token_url = models.URLField(_("token endpoint"))
+    client_id = models.CharField(_("client ID"), max_length=255)
+    client_secret = models.CharField(_("client secret"), max_length=1000, blank=True)
+    refresh_token = models.TextField(_("refresh token"))
+    scope = models.CharField(_("scope"), max_length=1000, blank=True)
+    access_token = models.TextField(_("access token"), blank=True, editable=False)
+    expires_at = models.DateTimeField(_("access token expires"), null=True, blank=True)
+    last_refresh_at = models.DateTimeField(_("last refresh"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("OAuth2 account")
+        verbose_name_plural = _("OAuth2 accounts")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.username})"

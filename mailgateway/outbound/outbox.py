@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import re
 import smtplib
-import socket
 from datetime import timedelta
 
 from django.conf import settings
@@ -191,21 +190,31 @@ def _defer(row: OutboundMail, error: str) -> None:
     _finish(row, OutboundStatus.DEFERRED, error)
 
 
-def _refused_addresses(exc: Exception) -> dict[str, str]:
+def _reply_text(value) -> str:
+    return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+
+
+def classify_failure(exc: Exception, recipients: list[str]) -> tuple[bool, dict[str, str]]:
+    """(permanent?, {address: reason} to suppress) for an error of the mail backend.
+
+    Only the recipient's side is permanent: refused recipients (5xx), or a 5xx to the
+    content naming a bad mailbox (5.1.x). Our side (authentication, a refused sender,
+    an expired token, a network problem) is temporary: retried, never suppressing.
+    """
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return {
-            address: f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+        refused = {
+            address: f"{code} {_reply_text(text)}"
             for address, (code, text) in exc.recipients.items()
             if 500 <= code < 600
         }
-    return {}
-
-
-def _smtp_code(exc: Exception) -> int | None:
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _text in exc.recipients.values()]
-        return max(codes) if codes else None
-    return getattr(exc, "smtp_code", None)
+        return bool(refused), refused
+    if isinstance(exc, (smtplib.SMTPAuthenticationError, smtplib.SMTPSenderRefused)):
+        return False, {}
+    if isinstance(exc, smtplib.SMTPResponseException) and 500 <= exc.smtp_code < 600:
+        text = _reply_text(exc.smtp_error)
+        bad_mailbox = text.lstrip().startswith("5.1.")
+        return True, ({a: f"{exc.smtp_code} {text}" for a in recipients} if bad_mailbox else {})
+    return False, {}
 
 
 def deliver(pk: int) -> str:
@@ -216,23 +225,18 @@ def deliver(pk: int) -> str:
     try:
         send_raw(bytes(row.mime), sender=row.sender, recipients=list(row.recipients))
     except Exception as exc:
-        code = _smtp_code(exc)
         error = f"{type(exc).__name__}: {exc}"
-        if code is not None and 500 <= code < 600:
+        permanent, suppress = classify_failure(exc, list(row.recipients))
+        if permanent:
             with transaction.atomic():
                 _finish(row, OutboundStatus.FAILED, error)
-                for address, reason in (
-                    _refused_addresses(exc) or {a: error for a in row.recipients}
-                ).items():
+                for address, reason in suppress.items():
                     suppression_add(address=address, reason=reason, outbound=row)
             logger.warning("outbound %s failed permanently: %s", row.pk, error)
-            return row.status
-        if code is not None or isinstance(exc, (smtplib.SMTPException, OSError, socket.timeout)):
+        else:
             _defer(row, error)
-            logger.info("outbound %s deferred: %s", row.pk, error)
-            return row.status
-        _defer(row, error)
-        logger.exception("outbound %s: unexpected error", row.pk)
+            log = logger.info if isinstance(exc, OSError | smtplib.SMTPException) else logger.error
+            log("outbound %s deferred: %s", row.pk, error)
         return row.status
     _finish(row, OutboundStatus.SENT)
     return row.status

@@ -165,3 +165,25 @@ def test_expired_suppressions_no_longer_block(
     Suppression.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     message = reply(agent, ticket, django_capture_on_commit_callbacks)
     assert OutboundMail.objects.get(ticket_message=message).status == OutboundStatus.SENT
+
+
+def test_a_rejected_content_fails_without_suppressing_the_customer(
+    agent, ticket, smtp_server, django_capture_on_commit_callbacks
+):
+    smtp_server.answer_with("554 5.7.1 Message rejected as spam")
+    message = reply(agent, ticket, django_capture_on_commit_callbacks)
+    row = OutboundMail.objects.get(ticket_message=message)
+    assert row.status == OutboundStatus.FAILED and "5.7.1" in row.last_error
+    assert not Suppression.objects.exists()
+
+
+def test_our_own_authentication_problem_is_retried_and_suppresses_nobody(
+    agent, ticket, smtp_server, settings, django_capture_on_commit_callbacks
+):
+    # The server offers no AUTH on a plain connection: logging in fails on our side.
+    settings.EMAIL_HOST_USER = "helpdesk"
+    settings.EMAIL_HOST_PASSWORD = "wrong"
+    message = reply(agent, ticket, django_capture_on_commit_callbacks)
+    row = OutboundMail.objects.get(ticket_message=message)
+    assert row.status == OutboundStatus.DEFERRED
+    assert not Suppression.objects.exists()
