@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image
 
@@ -10,7 +11,7 @@ from tests.factories import AgentFactory, open_ticket, upload
 from tests.helpers import png_bytes
 from tests.portal.pages import unlabelled_fields
 from tickets import services, thumbnails
-from tickets.models import Message, MessageKind
+from tickets.models import Attachment, Message, MessageKind
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +136,37 @@ def test_a_follow_up_links_to_the_earlier_ticket_only_when_visible(
     earlier_page = page_of(client, earlier)
     assert f"/tickets/{later.number}/" in earlier_page
     assert "Not yours" not in earlier_page and f"#{stranger.number}" not in earlier_page
+
+
+def test_the_page_costs_the_same_number_of_queries_for_any_number_of_messages(
+    client, customer, agent, department, django_assert_num_queries
+):
+    ticket = open_ticket(customer, department, attachments=[upload(png_bytes(), "a.png")])
+    client.force_login(customer)
+    with django_assert_num_queries(7) as few:
+        client.get(f"/tickets/{ticket.number}/")
+    for n in range(6):
+        services.reply_add(actor=agent, ticket=ticket, body_text=f"Reply {n}")
+        services.message_add(
+            actor=customer,
+            ticket=ticket,
+            body_text=f"Answer {n}",
+            channel="web",
+            attachments=[upload(png_bytes(), f"{n}.png")],
+        )
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(f"/tickets/{ticket.number}/")
+
+
+def test_a_broken_image_from_a_mail_gets_no_thumbnail_but_stays_downloadable(
+    client, customer, department
+):
+    ticket = open_ticket(customer, department)
+    message = ticket.messages.get()
+    broken = Attachment(
+        message=message, filename="broken.png", content_type="image/png", size=9, sha256="0" * 64
+    )
+    broken.file.save("broken.png", ContentFile(b"not a png"), save=True)
+    client.force_login(customer)
+    assert client.get(f"/tickets/attachments/{broken.pk}/thumbnail/").status_code == 404
+    assert client.get(f"/files/{broken.pk}/").status_code == 200
