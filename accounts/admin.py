@@ -1,8 +1,11 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from accounts import services
 from accounts.models import DepartmentMembership, Organization, Service, User
+from helpdesk.errors import ServiceError
 
 
 class MembershipInline(admin.TabularInline):
@@ -59,6 +62,27 @@ class UserAdmin(admin.ModelAdmin):
     ordering = ["email"]
     autocomplete_fields = ["organization"]
     inlines = [MembershipInline, ServiceInline]
+    actions = ["send_invitation"]
+
+    @admin.action(description=_("Send an invitation (a link to set a password)"))
+    def send_invitation(self, request, queryset) -> None:
+        """For customers without a password; lists of people: /accounts/invite/."""
+        sent, refused = 0, []
+        for user in queryset:
+            try:
+                services.customer_invite(actor=request.user, user=user)
+                sent += 1
+            except ServiceError as error:
+                refused.append(str(error))
+        if sent:
+            self.message_user(
+                request,
+                ngettext("%(count)d invitation sent.", "%(count)d invitations sent.", sent)
+                % {"count": sent},
+                messages.SUCCESS,
+            )
+        for reason in refused:
+            self.message_user(request, reason, messages.WARNING)
 
 
 @admin.register(Organization)

@@ -1,8 +1,19 @@
+from __future__ import annotations
+
+from email.utils import getaddresses
+
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import normalize_email
+from accounts.models import Organization, User, normalize_email, time_zone_choices
+
+# One person per line of an invitation list; at most this many lines at once.
+INVITATION_LINES_MAX = 200
 
 
 class SignInForm(AuthenticationForm):
@@ -13,5 +24,156 @@ class SignInForm(AuthenticationForm):
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
 
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "unconfirmed": _(
+            "Please confirm your e-mail address first: follow the link in the mail we sent "
+            "you. No mail? Ask for a new link below."
+        ),
+    }
+
     def clean_username(self) -> str:
         return normalize_email(self.cleaned_data["username"])
+
+    def confirm_login_allowed(self, user: User) -> None:
+        """Customers who signed up themselves sign in once they confirmed their address."""
+        super().confirm_login_allowed(user)
+        if user.is_customer and not user.email_verified:
+            raise ValidationError(self.error_messages["unconfirmed"], code="unconfirmed")
+
+
+def _language_field() -> forms.ChoiceField:
+    return forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+class SignUpForm(forms.Form):
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "autofocus": True}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html,
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    language = _language_field()
+    # Filled in by the browser (static/js/portal.js); the default time zone without it.
+    time_zone = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_email(self) -> str:
+        return normalize_email(self.cleaned_data["email"])
+
+    def clean(self) -> dict:
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            candidate = User(email=data.get("email", ""), name=data.get("name", ""))
+            try:
+                password_validation.validate_password(first, candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class EmailForm(forms.Form):
+    """An address to send a link to (password reset, a new confirmation link)."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+
+class PasswordForm(SetPasswordForm):
+    """The new password, twice, checked by the validators (the view calls the service)."""
+
+    def save(self, commit: bool = True) -> User:
+        raise NotImplementedError("accounts.services.password_set saves the password")
+
+
+class PreferencesForm(forms.Form):
+    name = forms.CharField(
+        label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    language = _language_field()
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=time_zone_choices,
+        help_text=_("Every date and time is shown in this zone."),
+    )
+
+
+def parse_people(text: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """Lines of `Name <address>` (or a bare address) -> (name, address) pairs, bad lines.
+
+    Names keep their script (Cyrillic, Armenian...). A line may list several people
+    separated by commas or semicolons, as in a mail header; a line with anything that is
+    not an address is reported whole and nobody on it is invited. An address given twice
+    counts once.
+    """
+    people: list[tuple[str, str]] = []
+    invalid: list[str] = []
+    seen: set[str] = set()
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        pairs = [
+            (" ".join(name.split()), normalize_email(address))
+            for name, address in getaddresses([line.replace(";", ",")])
+        ]
+        try:
+            if not pairs:
+                raise ValidationError("empty")
+            for _name, address in pairs:
+                validate_email(address)
+        except ValidationError:
+            invalid.append(line.strip())
+            continue
+        for name, address in pairs:
+            if address not in seen:
+                seen.add(address)
+                people.append((name, address))
+    return people, invalid
+
+
+class InvitationForm(forms.Form):
+    people = forms.CharField(
+        label=_("People to invite"),
+        widget=forms.Textarea(
+            attrs={"rows": 8, "placeholder": "Иван Петров <ivan.petrov@example.com>"}
+        ),
+        help_text=_("One person per line: Name <address>, or just the address."),
+    )
+    organization = forms.ModelChoiceField(
+        label=_("Organization"),
+        queryset=Organization.objects.order_by("name"),
+        required=False,
+        empty_label=_("No organization"),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the invitation and of the account"), choices=settings.LANGUAGES
+    )
+
+    def clean_people(self) -> list[tuple[str, str]]:
+        text = self.cleaned_data["people"]
+        if len(text.splitlines()) > INVITATION_LINES_MAX:
+            raise ValidationError(
+                _("At most %(count)d lines at once, please."),
+                params={"count": INVITATION_LINES_MAX},
+            )
+        people, self.invalid_lines = parse_people(text)
+        if not people:
+            raise ValidationError(_("No valid e-mail address found."))
+        return people

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import zoneinfo
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from accounts import mails
 from accounts.models import Organization, Role, User, normalize_email
-from helpdesk.errors import ActionNotAllowed, NotPermitted
+from helpdesk.errors import ActionNotAllowed, NotPermitted, ServiceError
 
 NAME_MAX = 200
+# Mails a stranger can make us send (sign-up, reset, confirmation) to one address per hour:
+# enough for a person who lost a mail, too few to bomb a mailbox through our forms.
+MAILS_PER_ADDRESS_PER_HOUR = 5
 
 
 def _clean_address(email: str) -> str:
@@ -53,7 +62,7 @@ def customer_create(
         )
     user = User(
         email=address,
-        name=" ".join((name or "").split())[:NAME_MAX],
+        name=_name(name),
         role=Role.CUSTOMER,
         organization=organization,
         language=_language(language),
@@ -78,3 +87,199 @@ def customer_get_or_create(
         return customer_create(actor=None, email=address, name=name, language=language), True
     except (IntegrityError, ActionNotAllowed):
         return User.objects.get(email=address), False
+
+
+def _name(name: str) -> str:
+    return " ".join((name or "").split())[:NAME_MAX]
+
+
+def _time_zone(time_zone: str | None) -> str:
+    return time_zone if time_zone in zoneinfo.available_timezones() else settings.TIME_ZONE
+
+
+def _mail_allowed(kind: str, address: str) -> bool:
+    """Counts the mails of one kind to one address in the current hour (the cache)."""
+    key = f"accounts:mail:{kind}:{address}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key) <= MAILS_PER_ADDRESS_PER_HOUR
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        return True
+
+
+def _is_invitable(user: User) -> bool:
+    """A customer who never chose a password (created by an agent or by his first mail)."""
+    return (
+        user.is_customer
+        and user.is_active
+        and not user.has_usable_password()
+        and user.last_login is None
+    )
+
+
+@transaction.atomic
+def customer_signup(
+    *, email: str, name: str, password: str, language: str | None = None, time_zone: str = ""
+) -> User | None:
+    """Self-registration (P1): a customer account, usable once its address is confirmed.
+
+    For an address that already has an account nothing changes: its owner gets a mail with
+    a link to set a password, and the caller cannot tell the difference (no address
+    enumeration). Returns the new account, or None.
+    """
+    if not settings.ACCOUNTS_ALLOW_SIGNUP:
+        raise ActionNotAllowed(_("Sign-up is closed. Ask us for an invitation."))
+    address = _clean_address(email)
+    existing = User.objects.filter(email=address).first()
+    if existing is not None:
+        if existing.is_active and _mail_allowed("exists", address):
+            mails.account_exists(existing)
+        return None
+    try:
+        user = customer_create(actor=None, email=address, name=name, language=language)
+    except (IntegrityError, ActionNotAllowed):  # signed up twice at the same moment
+        return None
+    user.time_zone = _time_zone(time_zone)
+    user.set_password(password)
+    user.save(update_fields=["time_zone", "password"])
+    if _mail_allowed("verify", address):
+        mails.verification(user)
+    return user
+
+
+def verification_resend(*, email: str) -> None:
+    """Sends the confirmation link again to an unconfirmed customer; silent otherwise."""
+    address = normalize_email(email)
+    user = User.objects.filter(
+        email=address, is_active=True, email_verified=False, role=Role.CUSTOMER
+    ).first()
+    if user is not None and user.has_usable_password() and _mail_allowed("verify", address):
+        with transaction.atomic():
+            mails.verification(user)
+
+
+@transaction.atomic
+def email_verify(*, user: User) -> User:
+    """The owner of the address followed the confirmation link."""
+    if not user.email_verified:
+        user.email_verified = True
+        user.save(update_fields=["email_verified"])
+    return user
+
+
+def password_reset_request(*, email: str) -> None:
+    """Mails a reset link to the account of this address, if there is an active one.
+
+    Customers whose account was made from their first mail (no password yet) use this to
+    choose one. The caller says the same whatever happened (no address enumeration).
+    """
+    address = normalize_email(email)
+    user = User.objects.filter(email=address, is_active=True).first()
+    if user is not None and _mail_allowed("reset", address):
+        with transaction.atomic():
+            mails.password_reset(user)
+
+
+@transaction.atomic
+def password_set(*, user: User, password: str) -> User:
+    """Sets the password from a reset or invitation link, which proves the address too."""
+    if not user.is_active:
+        raise NotPermitted(_("This account is deactivated."))
+    user.set_password(password)
+    user.email_verified = True
+    user.save(update_fields=["password", "email_verified"])
+    return user
+
+
+@transaction.atomic
+def customer_invite(*, actor: User, user: User) -> User:
+    """Mails a customer a link to set his first password (again, if he lost the mail)."""
+    if not actor.is_agent:
+        raise NotPermitted()
+    if not _is_invitable(user):
+        raise ActionNotAllowed(
+            _("%(address)s already uses an account; he can reset his password.")
+            % {"address": user.email}
+        )
+    mails.invitation(user, invited_by=actor)
+    return user
+
+
+class InvitationOutcome:
+    INVITED = "invited"
+    INVITED_AGAIN = "invited_again"
+    HAS_ACCOUNT = "has_account"
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """What happened to one person of an invitation list."""
+
+    email: str
+    name: str
+    outcome: str
+    detail: str = ""
+
+    @property
+    def sent(self) -> bool:
+        return self.outcome in (InvitationOutcome.INVITED, InvitationOutcome.INVITED_AGAIN)
+
+
+def customers_invite(
+    *,
+    actor: User,
+    people: Iterable[tuple[str, str]],
+    organization: Organization | None = None,
+    language: str | None = None,
+) -> list[Invitation]:
+    """Creates customer accounts for (name, address) pairs and mails each an invitation.
+
+    Each person is handled on his own: one refused address does not stop the others.
+    Someone who already uses an account is left alone; an invited customer who never
+    accepted is invited again.
+    """
+    if not actor.is_agent:
+        raise NotPermitted()
+    return [
+        _invite_one(
+            actor=actor, name=name, email=email, organization=organization, language=language
+        )
+        for name, email in people
+    ]
+
+
+def _invite_one(
+    *, actor: User, name: str, email: str, organization: Organization | None, language: str | None
+) -> Invitation:
+    address = normalize_email(email)
+    try:
+        with transaction.atomic():
+            existing = User.objects.filter(email=address).first()
+            if existing is not None:
+                if not _is_invitable(existing):
+                    return Invitation(address, existing.display_name, InvitationOutcome.HAS_ACCOUNT)
+                mails.invitation(existing, invited_by=actor)
+                return Invitation(address, existing.display_name, InvitationOutcome.INVITED_AGAIN)
+            user = customer_create(
+                actor=actor, email=address, name=name, organization=organization, language=language
+            )
+            mails.invitation(user, invited_by=actor)
+            return Invitation(user.email, user.name, InvitationOutcome.INVITED)
+    except ServiceError as error:
+        return Invitation(address, _name(name), InvitationOutcome.REFUSED, str(error))
+
+
+@transaction.atomic
+def user_preferences_set(*, actor: User, name: str, language: str, time_zone: str) -> User:
+    """A person changes his own name, language and time zone (P8)."""
+    if language not in {code for code, _label in settings.LANGUAGES}:
+        raise ActionNotAllowed(_("Unknown language."))
+    if time_zone not in zoneinfo.available_timezones():
+        raise ActionNotAllowed(_("Unknown time zone."))
+    actor.name = _name(name)
+    actor.language = language
+    actor.time_zone = time_zone
+    actor.save(update_fields=["name", "language", "time_zone"])
+    return actor

@@ -1,19 +1,30 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts.forms import SignInForm
+from accounts import views
 
 app_name = "accounts"
 
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html",
-            authentication_form=SignInForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
-    ),
+    path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("signup/", views.signup, name="signup"),
+    path("signup/check-your-mail/", views.signup_done, name="signup_done"),
+    path("confirm/<str:uidb64>/<str:token>/", views.verify, name="verify"),
+    path("confirm/again/", views.verification_resend, name="verification_resend"),
+    path("password/reset/", views.password_reset, name="password_reset"),
+    path(
+        "password/reset/<str:uidb64>/<str:token>/",
+        views.password_link,
+        {"kind": "reset"},
+        name="reset",
+    ),
+    path(
+        "invitation/<str:uidb64>/<str:token>/",
+        views.password_link,
+        {"kind": "invitation"},
+        name="invitation",
+    ),
+    path("settings/", views.preferences, name="preferences"),
+    path("invite/", views.invite, name="invite"),
 ]

@@ -120,6 +120,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=14 * 24 * 3600)
+# Customers may create their own account in the portal (P1); off: only invited customers,
+# those an agent or the billing system registers, and senders of mail get accounts.
+ACCOUNTS_ALLOW_SIGNUP = env.bool("ACCOUNTS_ALLOW_SIGNUP", default=True)
+# How long the links of account mails work: address confirmation and password reset
+# (Django reads PASSWORD_RESET_TIMEOUT), and invitations to set a first password.
+PASSWORD_RESET_TIMEOUT = env.int("ACCOUNTS_LINK_HOURS", default=72) * 3600
+ACCOUNTS_INVITATION_TIMEOUT = env.int("ACCOUNTS_INVITATION_DAYS", default=14) * 24 * 3600
 
 # --- Internationalisation (R4, R5, P8) ------------------------------------------------
 

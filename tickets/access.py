@@ -19,6 +19,7 @@ from tickets.models import (
     Ticket,
     TicketParticipant,
 )
+from tickets.rating_links import rating_token_number
 
 
 def departments_for(user: User) -> QuerySet[Department]:
@@ -56,6 +57,22 @@ def ticket_for(user: User, number: int) -> Ticket:
         .select_related("department", "requester", "assignee", "category", "service")
         .filter(number=number)
         .first()
+    )
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+def ticket_for_rating_link(token: str) -> Ticket:
+    """The ticket a signed rating link names (W4), for its page without sign-in; 404 otherwise.
+
+    The link is the key: it names exactly one ticket, and only its rating page uses it.
+    """
+    number = rating_token_number(token)
+    ticket = (
+        Ticket.objects.select_related("requester", "department").filter(number=number).first()
+        if number is not None
+        else None
     )
     if ticket is None:
         raise Http404

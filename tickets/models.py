@@ -52,6 +52,15 @@ class DepartmentAddress(models.Model):
         return self.address
 
 
+class CategoryKind(models.TextChoices):
+    """Which writing hints the portal gives for a category (tickets/quality.py)."""
+
+    TECHNICAL = "technical", _("Technical problem")
+    BILLING = "billing", _("Billing and payments")
+    SALES = "sales", _("Sales and orders")
+    OTHER = "other", _("Other")
+
+
 class Category(models.Model):
     """What customers pick in the portal (P2): it brings guidance and a default department."""
 
@@ -60,6 +69,16 @@ class Category(models.Model):
         _("guidance"),
         blank=True,
         help_text=_("Shown to the customer when the category is picked: what to include."),
+    )
+    kind = models.CharField(
+        _("kind of request"),
+        max_length=16,
+        choices=CategoryKind.choices,
+        default=CategoryKind.OTHER,
+        help_text=_(
+            "Chooses the hints the portal gives while the customer writes "
+            "(ping and logs for technical problems, the invoice number for billing...)."
+        ),
     )
     default_department = models.ForeignKey(
         Department,
@@ -360,6 +379,7 @@ class EventVerb(models.TextChoices):
     MOVED = "moved", _("moved the ticket")
     CLOSED = "closed", _("closed the ticket")
     REOPENED = "reopened", _("reopened the ticket")
+    RATED = "rated", _("rated the answer")
 
 
 class TicketEvent(models.Model):
@@ -392,3 +412,50 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.ticket.number} {self.verb}"
+
+
+class RatingScore(models.TextChoices):
+    GOOD = "good", _("Good, I am satisfied")
+    BAD = "bad", _("Bad, I am not satisfied")
+
+
+class Rating(models.Model):
+    """The customer's verdict on the answer to his ticket (W4): one per ticket.
+
+    Given once the ticket is solved, changeable until it is closed; its changes are in the
+    ticket's audit trail (TicketEvent, verb `rated`).
+    """
+
+    ticket = models.OneToOneField(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="rating"
+    )
+    score = models.CharField(_("rating"), max_length=8, choices=RatingScore.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rated by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The agent whose answer was rated: the author of the last reply (reports per agent, W3).
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ratings",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        indexes = [
+            models.Index(fields=["agent", "created_at"], name="rating_agent_created"),
+            models.Index(fields=["created_at"], name="rating_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.ticket.number} {self.score}"

@@ -2,6 +2,7 @@
 
 from helpdesk.errors import ActionNotAllowed, NotPermitted, ServiceError
 from tickets.services.messages import message_add, note_add, reply_add
+from tickets.services.ratings import rating_open, rating_set, ticket_rating
 from tickets.services.tickets import (
     ticket_assign,
     ticket_close,
@@ -19,11 +20,14 @@ __all__ = [
     "ServiceError",
     "message_add",
     "note_add",
+    "rating_open",
+    "rating_set",
     "reply_add",
     "ticket_assign",
     "ticket_close",
     "ticket_move",
     "ticket_open",
+    "ticket_rating",
     "ticket_reopen",
     "ticket_set_priority",
     "ticket_set_status",

@@ -348,6 +348,7 @@ SCENARIOS = [
 
 CATEGORIES = {
     "tech": {
+        "kind": "technical",
         "name": "Technical support",
         "department": "technical-support",
         "guidance": (
@@ -358,6 +359,7 @@ CATEGORIES = {
         ),
     },
     "sales": {
+        "kind": "sales",
         "name": "Sales and new services",
         "department": "sales",
         "guidance": (
@@ -366,6 +368,7 @@ CATEGORIES = {
         ),
     },
     "billing": {
+        "kind": "billing",
         "name": "Billing and payments",
         "department": "billing",
         "guidance": (
@@ -374,6 +377,7 @@ CATEGORIES = {
         ),
     },
     "other": {
+        "kind": "other",
         "name": "Other question",
         "department": "technical-support",
         "guidance": "Anything else: we will route it to the right team.",

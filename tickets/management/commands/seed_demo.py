@@ -145,6 +145,7 @@ class Command(BaseCommand):
             self.categories[key] = Category.objects.create(
                 name=spec["name"],
                 guidance=spec["guidance"],
+                kind=spec["kind"],
                 default_department=self.departments[spec["department"]],
                 position=position,
             )

@@ -1,0 +1,1 @@
+"""The customer's personal account: his tickets, new tickets, replies, ratings (P1-P5, W4)."""
