@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from accounts.models import Role
 from tests.factories import (
@@ -15,6 +17,13 @@ from tests.factories import (
 from tests.helpers import png_bytes
 from tests.mailservers import SmtpSink
 from tests.workers import configure_test_celery
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request activates its user's language for the thread; the next test starts afresh."""
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
