@@ -109,10 +109,10 @@ class QueueFilterForm(forms.Form):
         queryset=User.objects.filter(role=Role.CUSTOMER), required=False, widget=forms.HiddenInput
     )
 
-    def __init__(self, *args, user: User, **kwargs) -> None:
+    def __init__(self, *args, user: User, colleagues: list[User], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.colleagues = {str(agent.pk): agent for agent in selectors.staff_colleagues(user)}
+        self.colleagues = {str(agent.pk): agent for agent in colleagues}
         self.fields["department"].queryset = access.departments_for(user).order_by("name")
         self.fields["assignee"].choices = [
             ("", _("Anyone")),
@@ -185,10 +185,10 @@ class BulkActionForm(forms.Form):
     # The queue's query string, to go back to the same queue afterwards.
     query = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, user: User, **kwargs) -> None:
+    def __init__(self, *args, user: User, colleagues: list[User], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.colleagues = {str(agent.pk): agent for agent in selectors.staff_colleagues(user)}
+        self.colleagues = {str(agent.pk): agent for agent in colleagues}
         self.fields["assignee"].choices = [
             ("", "—"),
             ("me", _("Me")),

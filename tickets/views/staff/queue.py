@@ -26,7 +26,8 @@ def _filter_query(params: QueryDict) -> str:
 
 @agent_required
 def queue(request: HttpRequest) -> HttpResponse:
-    form = QueueFilterForm(request.GET, user=request.user)
+    colleagues = list(selectors.staff_colleagues(request.user))
+    form = QueueFilterForm(request.GET, user=request.user, colleagues=colleagues)
     filters = form.filters()
     page = keyset_page(
         selectors.staff_queue(request.user, filters),
@@ -41,7 +42,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "page": page,
         "query": query,
-        "bulk_form": BulkActionForm(user=request.user, initial={"query": query}),
+        "bulk_form": BulkActionForm(
+            user=request.user, colleagues=colleagues, initial={"query": query}
+        ),
     }
     return render(request, "staff/queue.html", context)
 
@@ -75,7 +78,8 @@ def _report(request: HttpRequest, outcomes: list[BulkOutcome], missing: list[int
 @agent_required
 @require_POST
 def queue_bulk(request: HttpRequest) -> HttpResponse:
-    form = BulkActionForm(request.POST, user=request.user)
+    colleagues = list(selectors.staff_colleagues(request.user))
+    form = BulkActionForm(request.POST, user=request.user, colleagues=colleagues)
     back = reverse("staff:queue") + "?" + _filter_query(QueryDict(request.POST.get("query", "")))
     if not form.is_valid():
         for errors in form.errors.values():
