@@ -197,13 +197,16 @@ def staff_tickets_by_number(user: User, numbers: list[int]) -> list[Ticket]:
     )
 
 
-def staff_colleagues(user: User) -> QuerySet[User]:
-    """Active agents of the user's departments (every active agent for managers)."""
-    staff = User.objects.filter(is_active=True, role__in=STAFF_ROLES)
+def staff_colleagues(user: User, *, active_only: bool = True) -> QuerySet[User]:
+    """Agents of the user's departments (every agent for managers); former ones on request,
+    to find the tickets they left behind."""
+    staff = User.objects.filter(role__in=STAFF_ROLES)
+    if active_only:
+        staff = staff.filter(is_active=True)
     if not user.sees_all_departments:
         departments = access.departments_for(user).values("pk")
         staff = staff.filter(memberships__department__in=departments).distinct()
-    return staff.order_by("name", "email")
+    return staff.order_by("-is_active", "name", "email")
 
 
 def assignable_agents(ticket: Ticket) -> QuerySet[User]:

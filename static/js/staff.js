@@ -120,8 +120,6 @@
     if (done) event.preventDefault();
   });
 
-  document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("form.bulk-form").forEach(updateBulkBar);
-  });
-  if (document.readyState !== "loading") document.querySelectorAll("form.bulk-form").forEach(updateBulkBar);
+  // Deferred: the document is parsed when this runs.
+  document.querySelectorAll("form.bulk-form").forEach(updateBulkBar);
 })();

@@ -193,3 +193,21 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(
     with django_assert_num_queries(6):
         response = queue(client, assignee="", priority="2", channel="web", sort="waiting")
     assert len(response.context["page"].items) == 12
+
+
+def test_a_former_agents_tickets_can_be_found_but_not_given_to_him(
+    client, manager, customer, department
+):
+    former = AgentFactory(name="Frank Former", departments=[department])
+    ticket = open_ticket(customer, department)
+    services.ticket_assign(actor=manager, ticket=ticket, assignee=former)
+    former.is_active = False
+    former.save()
+    client.force_login(manager)
+    response = queue(client, assignee=former.pk)
+    assert listed(response) == [ticket.number]
+    assert "Former agents" in response.content.decode()
+    # Bulk assignment offers active agents only.
+    assert former not in response.context["bulk_form"].colleagues.values()
+    assert "Frank Former" in str(response.context["form"]["assignee"])
+    assert "Frank Former" not in str(response.context["bulk_form"]["assignee"])

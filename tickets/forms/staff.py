@@ -114,11 +114,14 @@ class QueueFilterForm(forms.Form):
         self.user = user
         self.colleagues = {str(agent.pk): agent for agent in colleagues}
         self.fields["department"].queryset = access.departments_for(user).order_by("name")
+        current = [(pk, a.display_name) for pk, a in self.colleagues.items() if a.is_active]
+        former = [(pk, a.display_name) for pk, a in self.colleagues.items() if not a.is_active]
         self.fields["assignee"].choices = [
             ("", _("Anyone")),
             ("me", _("Me")),
             ("none", _("Unassigned")),
-            (_("Agents"), [(pk, agent.display_name) for pk, agent in self.colleagues.items()]),
+            (_("Agents"), current),
+            *([(_("Former agents"), former)] if former else []),
         ]
 
     def filters(self) -> selectors.QueueFilters:
@@ -188,7 +191,8 @@ class BulkActionForm(forms.Form):
     def __init__(self, *args, user: User, colleagues: list[User], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.colleagues = {str(agent.pk): agent for agent in colleagues}
+        # Work goes to active agents only.
+        self.colleagues = {str(agent.pk): agent for agent in colleagues if agent.is_active}
         self.fields["assignee"].choices = [
             ("", "—"),
             ("me", _("Me")),
@@ -314,6 +318,7 @@ class TicketForCustomerForm(forms.Form):
         label=_("Organization"),
         queryset=Organization.objects.order_by("name"),
         required=False,
+        empty_label=_("No organization"),
         help_text=_("For a new customer."),
     )
     department = forms.ModelChoiceField(label=_("Department"), queryset=None)

@@ -26,7 +26,7 @@ def _filter_query(params: QueryDict) -> str:
 
 @agent_required
 def queue(request: HttpRequest) -> HttpResponse:
-    colleagues = list(selectors.staff_colleagues(request.user))
+    colleagues = list(selectors.staff_colleagues(request.user, active_only=False))
     form = QueueFilterForm(request.GET, user=request.user, colleagues=colleagues)
     filters = form.filters()
     page = keyset_page(

@@ -21,6 +21,7 @@ def render_workspace(
     *,
     reply_form: ReplyForm | None = None,
     stale: list[TicketEvent] | None = None,
+    files_dropped: bool = False,
     control_error: str = "",
 ) -> HttpResponse:
     """The ticket page; also re-rendered with a form's errors or the collision warning."""
@@ -41,6 +42,7 @@ def render_workspace(
         "viewers": presence_touch(actor=request.user, ticket=ticket),
         "seen": seen,
         "stale": stale or [],
+        "files_dropped": files_dropped,
         "control_error": control_error,
         "poll_seconds": PRESENCE_POLL_SECONDS,
     }
@@ -70,7 +72,13 @@ def ticket_reply(request: HttpRequest, number: int) -> HttpResponse:
         again = ReplyForm(
             initial={"kind": data["kind"], "body": data["body"], "seen": stale[-1].pk}
         )
-        return render_workspace(request, ticket, reply_form=again, stale=stale)
+        return render_workspace(
+            request,
+            ticket,
+            reply_form=again,
+            stale=stale,
+            files_dropped=bool(data["attachments"]),
+        )
     try:
         if form.is_note:
             message = services.note_add(
