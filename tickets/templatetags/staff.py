@@ -1,9 +1,11 @@
 """Presentation helpers of the staff portal: capped counters and waiting times."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django import template
+from django.utils import timezone
 from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -18,5 +20,9 @@ def capped(count: int | None, cap: int) -> str:
 
 @register.filter
 def waited(since: datetime | None) -> str:
-    """How long someone has been waiting, in its largest unit: "3 hours", "2 days"."""
-    return timesince(since, depth=1) if since else ""
+    """How long ago, in its largest unit: "3 hours", "2 days", "less than a minute"."""
+    if since is None:
+        return ""
+    if timezone.now() - since < timedelta(minutes=1):
+        return _("less than a minute")
+    return timesince(since, depth=1)

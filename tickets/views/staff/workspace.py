@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import agent_required
+from accounts.models import User
 from helpdesk.errors import ServiceError
 from tickets import access, selectors, services
 from tickets.forms.staff import AGENT_STATUSES, ReplyForm
-from tickets.models import Priority, Ticket, TicketEvent
+from tickets.models import Message, Priority, Ticket, TicketEvent
 from tickets.services.presence import PRESENCE_POLL_SECONDS, presence_touch
 
 
@@ -54,6 +55,30 @@ def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
     return render_workspace(request, access.ticket_for(request.user, number))
 
 
+def _send(actor: User, ticket: Ticket, form: ReplyForm) -> Message:
+    data = form.cleaned_data
+    if form.is_note:
+        return services.note_add(
+            actor=actor, ticket=ticket, body_text=data["body"], attachments=data["attachments"]
+        )
+    return services.reply_add(
+        actor=actor,
+        ticket=ticket,
+        body_text=data["body"],
+        attachments=data["attachments"],
+        status=data["then"] or None,
+    )
+
+
+def _hold_back(request: HttpRequest, ticket: Ticket, form: ReplyForm, stale: list) -> HttpResponse:
+    """The page again, with what is new and what he wrote; the next click sends."""
+    data = form.cleaned_data
+    again = ReplyForm(initial={"kind": data["kind"], "body": data["body"], "seen": stale[-1].pk})
+    return render_workspace(
+        request, ticket, reply_form=again, stale=stale, files_dropped=bool(data["attachments"])
+    )
+
+
 @agent_required
 @require_POST
 def ticket_reply(request: HttpRequest, number: int) -> HttpResponse:
@@ -66,35 +91,12 @@ def ticket_reply(request: HttpRequest, number: int) -> HttpResponse:
     form = ReplyForm(request.POST, request.FILES)
     if not form.is_valid():
         return render_workspace(request, ticket, reply_form=form)
-    data = form.cleaned_data
-    stale = selectors.ticket_events_since(ticket, data["seen"] or 0, exclude=request.user)
+    seen = form.cleaned_data["seen"] or 0
+    stale = selectors.ticket_events_since(ticket, seen, exclude=request.user)
     if stale:
-        again = ReplyForm(
-            initial={"kind": data["kind"], "body": data["body"], "seen": stale[-1].pk}
-        )
-        return render_workspace(
-            request,
-            ticket,
-            reply_form=again,
-            stale=stale,
-            files_dropped=bool(data["attachments"]),
-        )
+        return _hold_back(request, ticket, form, stale)
     try:
-        if form.is_note:
-            message = services.note_add(
-                actor=request.user,
-                ticket=ticket,
-                body_text=data["body"],
-                attachments=data["attachments"],
-            )
-        else:
-            message = services.reply_add(
-                actor=request.user,
-                ticket=ticket,
-                body_text=data["body"],
-                attachments=data["attachments"],
-                status=data["then"] or None,
-            )
+        message = _send(request.user, ticket, form)
     except ServiceError as error:
         form.add_error(None, error.message)
         return render_workspace(request, ticket, reply_form=form)
