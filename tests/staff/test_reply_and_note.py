@@ -144,3 +144,14 @@ def test_the_reply_box_reads_files_in_the_browsers_way(client, agent, ticket, pn
     second.name = "two.png"
     send(client, ticket, body="Two files", attachments=[first, second])
     assert Message.objects.get(kind=MessageKind.AGENT).attachments.count() == 2
+
+
+def test_the_attachment_hint_is_worded_when_the_page_is_shown(client, agent, ticket, settings):
+    """Not when the code is loaded: in the agent's language, with today's limits."""
+    settings.ATTACHMENT_MAX_FILES = 3
+    agent.language = "de"
+    agent.save()
+    client.force_login(agent)
+    html = client.get(reverse("staff:ticket", args=[ticket.number])).content.decode()
+    assert '<html lang="de">' in html
+    assert "Up to 3 files" in html

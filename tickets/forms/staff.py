@@ -5,8 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from accounts.models import Organization, Role, User
 from tickets import access, selectors
@@ -40,12 +41,16 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+def _attachments_help() -> str:
+    return gettext("Up to %(count)s files: %(kinds)s.") % {
+        "count": settings.ATTACHMENT_MAX_FILES,
+        "kinds": allowed_kinds_label(),
+    }
+
+
 def attachments_field() -> MultipleFileField:
-    return MultipleFileField(
-        label=_("Attachments"),
-        help_text=_("Up to %(count)s files: %(kinds)s.")
-        % {"count": settings.ATTACHMENT_MAX_FILES, "kinds": allowed_kinds_label()},
-    )
+    # The help text is worded when shown, in the reader's language.
+    return MultipleFileField(label=_("Attachments"), help_text=lazy(_attachments_help, str)())
 
 
 def checked_attachments(files: list) -> list[NewAttachment]:
