@@ -109,6 +109,7 @@ def capped_count(queryset: QuerySet) -> int:
 
 
 def staff_tickets(user: User, *, statuses=OPEN_STATUSES) -> QuerySet[Ticket]:
+    """The user's tickets in these statuses, newest activity first (the foundation's list)."""
     return (
         access.tickets_for(user)
         .filter(status__in=statuses)

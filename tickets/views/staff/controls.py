@@ -41,7 +41,7 @@ def _apply(
 @agent_required
 @require_POST
 def ticket_take(request: HttpRequest, number: int) -> HttpResponse:
-    """ "Take it": the agent assigns the ticket to himself, from the queue or the ticket."""
+    """Take it: the agent assigns the ticket to himself, from the queue or the ticket."""
     ticket = access.ticket_for(request.user, number)
     return _apply(
         request,
