@@ -32,7 +32,7 @@ run: $(VENV)/.installed messages
 
 # The whole suite, on the database DATABASE_URL names (SQLite in memory when unset).
 test: $(VENV)/.installed-test messages
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -1,3 +1,5 @@
+"""Configuration in Django's admin (issue 4): people, roles, memberships, organizations."""
+
 from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
@@ -57,8 +59,9 @@ class UserAdminForm(forms.ModelForm):
 class UserAdmin(admin.ModelAdmin):
     form = UserAdminForm
     list_display = ["email", "name", "role", "organization", "is_active", "last_login"]
-    list_filter = ["role", "is_active", "language", "organization"]
-    search_fields = ["email", "name"]
+    list_filter = ["role", "is_active", "memberships__department", "language", "organization"]
+    list_select_related = ["organization"]
+    search_fields = ["email", "name", "organization__name"]
     ordering = ["email"]
     autocomplete_fields = ["organization"]
     inlines = [MembershipInline, ServiceInline]
@@ -97,6 +100,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 class ServiceAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "customer", "organization", "is_active"]
     list_filter = ["is_active", "kind"]
+    list_select_related = ["customer", "organization"]
     search_fields = ["name", "customer__email", "organization__name"]
     autocomplete_fields = ["customer", "organization"]
 
@@ -105,5 +109,6 @@ class ServiceAdmin(admin.ModelAdmin):
 class DepartmentMembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "department", "role"]
     list_filter = ["department", "role"]
+    list_select_related = ["user", "department"]
     search_fields = ["user__email", "user__name"]
     autocomplete_fields = ["user", "department"]

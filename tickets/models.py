@@ -229,6 +229,24 @@ class Ticket(models.Model):
             models.Index(fields=["department", "waiting_since"], name="ticket_dept_waiting"),
             models.Index(fields=["status", "solved_at"], name="ticket_status_solved"),
             models.Index(fields=["-updated_at"], name="ticket_updated"),
+            # Staff queues (issue 4): each sort of the tickets still needing work reads its
+            # index in order and stops after a page, instead of sorting every open ticket.
+            models.Index(
+                fields=["waiting_since", "id"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="ticket_open_waiting",
+            ),
+            models.Index(
+                fields=["-priority", "-updated_at", "-id"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="ticket_open_priority",
+            ),
+            models.Index(
+                fields=["-updated_at", "-id"],
+                condition=models.Q(status__in=OPEN_STATUSES, assignee__isnull=True),
+                name="ticket_open_unassigned",
+            ),
+            models.Index(fields=["-created_at", "-id"], name="ticket_created"),
         ]
 
     def __str__(self) -> str:

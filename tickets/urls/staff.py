@@ -1,10 +1,22 @@
 from django.urls import path
 
-from tickets.views import staff
+from tickets.views.staff import controls, customers, dashboard, presence, queue, workspace
 
 app_name = "staff"
 
 urlpatterns = [
-    path("", staff.dashboard, name="dashboard"),
-    path("tickets/<int:number>/", staff.ticket_detail, name="ticket"),
+    path("", dashboard.dashboard, name="dashboard"),
+    path("queue/", queue.queue, name="queue"),
+    path("queue/bulk/", queue.queue_bulk, name="queue_bulk"),
+    path("tickets/new/", customers.ticket_new, name="ticket_new"),
+    path("customers/", customers.customer_search, name="customer_search"),
+    path("tickets/<int:number>/", workspace.ticket_detail, name="ticket"),
+    path("tickets/<int:number>/reply/", workspace.ticket_reply, name="ticket_reply"),
+    path("tickets/<int:number>/take/", controls.ticket_take, name="ticket_take"),
+    path("tickets/<int:number>/assign/", controls.ticket_assign, name="ticket_assign"),
+    path("tickets/<int:number>/status/", controls.ticket_status, name="ticket_status"),
+    path("tickets/<int:number>/priority/", controls.ticket_priority, name="ticket_priority"),
+    path("tickets/<int:number>/move/", controls.ticket_move, name="ticket_move"),
+    path("tickets/<int:number>/reopen/", controls.ticket_reopen, name="ticket_reopen"),
+    path("tickets/<int:number>/presence/", presence.ticket_presence, name="ticket_presence"),
 ]

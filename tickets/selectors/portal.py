@@ -1,19 +1,16 @@
-"""Read paths: lists and timelines, with their joins already applied."""
+"""Reads of the customer portal (P1, P2, P4)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from itertools import chain
 
-from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
     Exists,
     F,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Value,
@@ -26,17 +23,11 @@ from tickets import access, quality
 from tickets.models import (
     DONE_STATUSES,
     OPEN_STATUSES,
-    Attachment,
     Category,
     Message,
-    MessageKind,
     Ticket,
-    TicketEvent,
 )
-
-PUBLIC_KINDS = (MessageKind.CUSTOMER, MessageKind.AGENT)
-
-LIST_RELATED = ("department", "requester", "assignee")
+from tickets.selectors.common import LIST_RELATED, PUBLIC_KINDS, contains_any_case
 
 
 def portal_tickets(user: User, *, closed: bool) -> QuerySet[Ticket]:
@@ -50,50 +41,6 @@ def portal_tickets(user: User, *, closed: bool) -> QuerySet[Ticket]:
     )
 
 
-def staff_tickets(user: User, *, statuses=OPEN_STATUSES) -> QuerySet[Ticket]:
-    return (
-        access.tickets_for(user)
-        .filter(status__in=statuses)
-        .select_related(*LIST_RELATED)
-        .order_by("-updated_at", "-pk")
-    )
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    kind: str  # "message" or "event"
-    item: Message | TicketEvent
-
-    @property
-    def created_at(self):
-        return self.item.created_at
-
-
-def ticket_messages(user: User, ticket: Ticket) -> QuerySet[Message]:
-    return (
-        access.messages_for(user, ticket)
-        .select_related("author")
-        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
-        .order_by("created_at", "id")
-    )
-
-
-def ticket_timeline(user: User, ticket: Ticket) -> list[TimelineEntry]:
-    """Messages, and for agents the audit events too, oldest first (R7)."""
-    messages = [TimelineEntry("message", m) for m in ticket_messages(user, ticket)]
-    if not user.is_agent:
-        return messages
-    events = [
-        TimelineEntry("event", e)
-        for e in TicketEvent.objects.filter(ticket=ticket)
-        .exclude(message__isnull=False)
-        .select_related("actor")
-    ]
-    return sorted(chain(messages, events), key=lambda entry: entry.created_at)
-
-
-# --- portal
-
 # Similar tickets offered while a customer writes a new one (P4): his open tickets and
 # those solved in the last SIMILAR_DAYS days, the most recent SIMILAR_CANDIDATES of them.
 SIMILAR_DAYS = 30
@@ -101,26 +48,12 @@ SIMILAR_CANDIDATES = 100
 SIMILAR_SHOWN = 3
 
 
-def _contains(field: str, text: str) -> Q:
-    """Case-insensitive "contains" in any script.
-
-    PostgreSQL folds the case of every letter; SQLite's LIKE folds only ASCII, so there
-    the usual spellings of the text (as typed, lower, upper, capitalised) are tried too.
-    """
-    if connection.vendor != "sqlite":
-        return Q(**{f"{field}__icontains": text})
-    query = Q()
-    for variant in {text, text.lower(), text.upper(), text.capitalize(), text.title()}:
-        query |= Q(**{f"{field}__contains": variant})
-    return query
-
-
 def _ticket_search(text: str) -> Q:
     """Number, subject, or the text of a public message: never internal notes (R16)."""
     public_text = Message.objects.filter(ticket=OuterRef("pk"), kind__in=PUBLIC_KINDS).filter(
-        _contains("body_text", text)
+        contains_any_case("body_text", text)
     )
-    query = _contains("subject", text) | Q(Exists(public_text))
+    query = contains_any_case("subject", text) | Q(Exists(public_text))
     number = text.lstrip("#").strip()
     if number.isdigit() and len(number) < 10:
         query |= Q(number=int(number))

@@ -1,0 +1,347 @@
+"""Forms of the staff portal: they parse what agents send and return real values."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organization, Role, User
+from tickets import access, selectors
+from tickets.models import Channel, Priority, Status, Ticket
+from tickets.uploads import NewAttachment, allowed_kinds_label, check_upload
+
+SUBJECT_MAX = 255
+# What an agent may set a ticket to: any status but new (ARCHITECTURE.md, life cycle).
+AGENT_STATUSES = [(s.value, s.label) for s in Status if s != Status.NEW]
+
+
+# --- attachments --------------------------------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; cleaned to a list (empty when none was chosen)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None) -> list:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+def _attachments_help() -> str:
+    return gettext("Up to %(count)s files: %(kinds)s.") % {
+        "count": settings.ATTACHMENT_MAX_FILES,
+        "kinds": allowed_kinds_label(),
+    }
+
+
+def attachments_field() -> MultipleFileField:
+    # The help text is worded when shown, in the reader's language.
+    return MultipleFileField(label=_("Attachments"), help_text=lazy(_attachments_help, str)())
+
+
+def checked_attachments(files: list) -> list[NewAttachment]:
+    """Every file checked on its bytes (tickets.uploads); all errors reported at once."""
+    if len(files) > settings.ATTACHMENT_MAX_FILES:
+        raise ValidationError(
+            ngettext(
+                "Attach at most %(count)d file.",
+                "Attach at most %(count)d files.",
+                settings.ATTACHMENT_MAX_FILES,
+            )
+            % {"count": settings.ATTACHMENT_MAX_FILES}
+        )
+    checked, errors = [], []
+    for upload in files:
+        try:
+            checked.append(check_upload(upload, upload.name))
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    return checked
+
+
+# --- queue ---------------------------------------------------------------------------
+
+
+class QueueFilterForm(forms.Form):
+    """The filters of a queue, read from the query string (so that a queue is a link)."""
+
+    STATUS_CHOICES = [
+        ("active", _("New, open, pending")),
+        *Status.choices,
+        ("done", _("Solved and closed")),
+        ("any", _("Any status")),
+    ]
+    SORT_CHOICES = [
+        ("activity", _("Last activity")),
+        ("waiting", _("Waiting longest")),
+        ("priority", _("Priority")),
+        ("created", _("Newest")),
+    ]
+
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=None, required=False, empty_label=_("All my departments")
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    priority = forms.TypedChoiceField(
+        label=_("Priority"),
+        choices=[("", _("Any priority")), *Priority.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[("", _("Any channel")), *Channel.choices], required=False
+    )
+    sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
+    requester = forms.ModelChoiceField(
+        queryset=User.objects.filter(role=Role.CUSTOMER), required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, user: User, colleagues: list[User], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.colleagues = {str(agent.pk): agent for agent in colleagues}
+        self.fields["department"].queryset = access.departments_for(user).order_by("name")
+        current = [(pk, a.display_name) for pk, a in self.colleagues.items() if a.is_active]
+        former = [(pk, a.display_name) for pk, a in self.colleagues.items() if not a.is_active]
+        self.fields["assignee"].choices = [
+            ("", _("Anyone")),
+            ("me", _("Me")),
+            ("none", _("Unassigned")),
+            (_("Agents"), current),
+            *([(_("Former agents"), former)] if former else []),
+        ]
+
+    def filters(self) -> selectors.QueueFilters:
+        """The valid filters; an invalid one (a department not his, say) is left out."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        assignee_choice = data.get("assignee") or ""
+        assignee = self.user if assignee_choice == "me" else self.colleagues.get(assignee_choice)
+        return selectors.QueueFilters(
+            department=data.get("department"),
+            status=data.get("status") or "active",
+            assignee=assignee,
+            unassigned=assignee_choice == "none",
+            priority=data.get("priority"),
+            channel=data.get("channel") or "",
+            requester=data.get("requester"),
+            sort=data.get("sort") or "activity",
+        )
+
+
+class TicketNumbersField(forms.Field):
+    """The ticket numbers ticked in a list (checkboxes named `ticket`)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[int]:
+        numbers = []
+        for raw in value or []:
+            try:
+                numbers.append(int(raw))
+            except (TypeError, ValueError):
+                raise ValidationError(_("Unknown ticket number.")) from None
+        return numbers
+
+
+class BulkActionForm(forms.Form):
+    """One change for every ticked ticket: assign, status, priority or department."""
+
+    ACTIONS = [
+        ("assign", _("Assign")),
+        ("status", _("Set status")),
+        ("priority", _("Set priority")),
+        ("move", _("Move to department")),
+    ]
+
+    ticket = TicketNumbersField(
+        label=_("Tickets"), error_messages={"required": _("Tick at least one ticket.")}
+    )
+    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", "—"), *AGENT_STATUSES], required=False
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Priority"),
+        choices=[("", "—"), *Priority.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=None, required=False, empty_label="—"
+    )
+    # The queue's query string, to go back to the same queue afterwards.
+    query = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user: User, colleagues: list[User], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        # Work goes to active agents only.
+        self.colleagues = {str(agent.pk): agent for agent in colleagues if agent.is_active}
+        self.fields["assignee"].choices = [
+            ("", "—"),
+            ("me", _("Me")),
+            ("none", _("Unassigned")),
+            (_("Agents"), [(pk, agent.display_name) for pk, agent in self.colleagues.items()]),
+        ]
+        self.fields["department"].queryset = selectors.active_departments()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        action = data.get("action")
+        if action == "assign":
+            choice = data.get("assignee")
+            if not choice:
+                self.add_error("assignee", _("Choose who gets the tickets."))
+            elif choice == "me":
+                data["value"] = self.user
+            elif choice == "none":
+                data["value"] = None
+            else:
+                data["value"] = self.colleagues[choice]
+        elif action in ("status", "priority", "move"):
+            field = "department" if action == "move" else action
+            if data.get(field) in (None, ""):
+                self.add_error(field, _("Choose the new value."))
+            else:
+                data["value"] = data[field]
+        return data
+
+
+# --- the ticket workspace -------------------------------------------------------------
+
+
+class ReplyForm(forms.Form):
+    """A public reply or an internal note (R16), with files, optionally setting a status."""
+
+    KIND_REPLY, KIND_NOTE = "reply", "note"
+    THEN_CHOICES = [("", ""), (Status.PENDING.value, ""), (Status.SOLVED.value, "")]
+
+    kind = forms.ChoiceField(
+        label=_("Write"),
+        choices=[(KIND_REPLY, _("Public reply")), (KIND_NOTE, _("Internal note"))],
+        widget=forms.RadioSelect,
+        initial=KIND_REPLY,
+    )
+    body = forms.CharField(
+        label=_("Message"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    attachments = attachments_field()
+    # Set by the button pressed: "Send", "Send and set pending", "Send and set solved".
+    then = forms.ChoiceField(choices=THEN_CHOICES, required=False)
+    # The latest audit event the agent had seen when he wrote (the stale-page check).
+    seen = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    def clean_attachments(self) -> list[NewAttachment]:
+        return checked_attachments(self.cleaned_data.get("attachments") or [])
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not (data.get("body") or "").strip() and not data.get("attachments"):
+            self.add_error("body", _("Write a message or attach a file."))
+        if data.get("kind") == self.KIND_NOTE and data.get("then"):
+            raise ValidationError(
+                _("An internal note does not change the status; send a reply or use the status.")
+            )
+        return data
+
+    @property
+    def is_note(self) -> bool:
+        return self.cleaned_data.get("kind") == self.KIND_NOTE
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Assignee"), queryset=None, required=False, empty_label=_("Unassigned")
+    )
+
+    def __init__(self, *args, ticket: Ticket, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = selectors.assignable_agents(ticket)
+        self.fields["assignee"].initial = ticket.assignee_id
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=AGENT_STATUSES)
+
+
+class PriorityForm(forms.Form):
+    priority = forms.TypedChoiceField(label=_("Priority"), choices=Priority.choices, coerce=int)
+
+
+class MoveForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("Department"), queryset=None)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = selectors.active_departments()
+
+
+# --- tickets for customers -------------------------------------------------------------
+
+
+class CustomerSearchForm(forms.Form):
+    q = forms.CharField(label=_("Find a customer"), min_length=2, max_length=100)
+
+
+class TicketForCustomerForm(forms.Form):
+    """A ticket an agent opens for a customer on the phone: existing account or a new one."""
+
+    customer_email = forms.EmailField(
+        label=_("Customer's e-mail address"),
+        help_text=_("Search above, or type the address of a new customer."),
+    )
+    customer_name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        required=False,
+        help_text=_("For a new customer; an existing account keeps its name."),
+    )
+    organization = forms.ModelChoiceField(
+        label=_("Organization"),
+        queryset=Organization.objects.order_by("name"),
+        required=False,
+        empty_label=_("No organization"),
+        help_text=_("For a new customer."),
+    )
+    department = forms.ModelChoiceField(label=_("Department"), queryset=None)
+    subject = forms.CharField(label=_("Subject"), max_length=SUBJECT_MAX)
+    body = forms.CharField(
+        label=_("What the customer says"), widget=forms.Textarea(attrs={"rows": 8})
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), choices=Priority.choices, coerce=int, initial=Priority.NORMAL
+    )
+    attachments = attachments_field()
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        departments = access.departments_for(user).filter(is_active=True).order_by("name")
+        self.fields["department"].queryset = departments
+        if len(departments) == 1:
+            self.fields["department"].initial = departments[0].pk
+
+    def clean_attachments(self) -> list[NewAttachment]:
+        return checked_attachments(self.cleaned_data.get("attachments") or [])

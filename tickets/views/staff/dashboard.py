@@ -1,0 +1,17 @@
+"""The agent's day at a glance: his tickets, the unassigned, the longest waiting (R3, R10)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from accounts.decorators import agent_required
+from tickets import selectors
+
+
+@agent_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    lists = selectors.staff_dashboard(request.user)
+    return render(
+        request,
+        "staff/dashboard.html",
+        {"nav": "dashboard", "lists": lists, "cap": selectors.staff.COUNT_CAP},
+    )

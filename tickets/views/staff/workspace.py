@@ -1,0 +1,103 @@
+"""One ticket: its whole history (R7, R8, R16), the requester, replies and notes."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import agent_required
+from accounts.models import User
+from helpdesk.errors import ServiceError
+from tickets import access, selectors, services
+from tickets.forms.staff import AGENT_STATUSES, ReplyForm
+from tickets.models import Message, Priority, Ticket, TicketEvent
+from tickets.services.presence import PRESENCE_POLL_SECONDS, presence_touch
+
+
+def render_workspace(
+    request: HttpRequest,
+    ticket: Ticket,
+    *,
+    reply_form: ReplyForm | None = None,
+    stale: list[TicketEvent] | None = None,
+    files_dropped: bool = False,
+    control_error: str = "",
+) -> HttpResponse:
+    """The ticket page; also re-rendered with a form's errors or the collision warning."""
+    seen = selectors.ticket_last_event_id(ticket)
+    assignees = list(selectors.assignable_agents(ticket))
+    context = {
+        "nav": "ticket",
+        "ticket": ticket,
+        "timeline": selectors.ticket_timeline(request.user, ticket),
+        "card": selectors.requester_card(request.user, ticket),
+        "reply_form": reply_form or ReplyForm(initial={"seen": seen}),
+        "assignees": assignees,
+        # A former or outside assignee is shown, but cannot be chosen again.
+        "assignee_elsewhere": ticket.assignee is not None and ticket.assignee not in assignees,
+        "statuses": AGENT_STATUSES,
+        "priorities": Priority.choices,
+        "departments": list(selectors.active_departments()),
+        "viewers": presence_touch(actor=request.user, ticket=ticket),
+        "seen": seen,
+        "stale": stale or [],
+        "files_dropped": files_dropped,
+        "control_error": control_error,
+        "poll_seconds": PRESENCE_POLL_SECONDS,
+    }
+    return render(request, "staff/ticket_detail.html", context)
+
+
+@agent_required
+def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
+    return render_workspace(request, access.ticket_for(request.user, number))
+
+
+def _send(actor: User, ticket: Ticket, form: ReplyForm) -> Message:
+    data = form.cleaned_data
+    if form.is_note:
+        return services.note_add(
+            actor=actor, ticket=ticket, body_text=data["body"], attachments=data["attachments"]
+        )
+    return services.reply_add(
+        actor=actor,
+        ticket=ticket,
+        body_text=data["body"],
+        attachments=data["attachments"],
+        status=data["then"] or None,
+    )
+
+
+def _hold_back(request: HttpRequest, ticket: Ticket, form: ReplyForm, stale: list) -> HttpResponse:
+    """The page again, with what is new and what he wrote; the next click sends."""
+    data = form.cleaned_data
+    again = ReplyForm(initial={"kind": data["kind"], "body": data["body"], "seen": stale[-1].pk})
+    return render_workspace(
+        request, ticket, reply_form=again, stale=stale, files_dropped=bool(data["attachments"])
+    )
+
+
+@agent_required
+@require_POST
+def ticket_reply(request: HttpRequest, number: int) -> HttpResponse:
+    """A reply (optionally setting pending or solved) or an internal note.
+
+    If someone else wrote or changed the ticket since the page was loaded, nothing is sent:
+    the page comes back with what is new, and a second click sends.
+    """
+    ticket = access.ticket_for(request.user, number)
+    form = ReplyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render_workspace(request, ticket, reply_form=form)
+    seen = form.cleaned_data["seen"] or 0
+    stale = selectors.ticket_events_since(ticket, seen, exclude=request.user)
+    if stale:
+        return _hold_back(request, ticket, form, stale)
+    try:
+        message = _send(request.user, ticket, form)
+    except ServiceError as error:
+        form.add_error(None, error.message)
+        return render_workspace(request, ticket, reply_form=form)
+    return redirect(reverse("staff:ticket", args=[ticket.number]) + f"#message-{message.pk}")
