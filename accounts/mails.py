@@ -1,64 +1,27 @@
 """Account mails: one function per kind, each rendering templates/emails/<name>-subject.txt,
 -body.txt and -body.html in the recipient's language.
 
-Mails leave after the transaction commits (a rolled-back sign-up sends nothing). The
-outbound-mail issue will route them through the outbox; sending stays in this module.
+They go through the outbox like every other mail (issue 6): written in the caller's
+transaction, sent by the worker after commit, retried when the mail server is down.
 """
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from accounts import tokens
 from accounts.models import User
-from mailgateway.identity import LOOP_HEADER, instance_id
-
-logger = logging.getLogger(__name__)
-
-
-def _headers() -> dict[str, str]:
-    """Automatic mail: no auto-replies to it, and our loop header (MAIL.md)."""
-    return {
-        "Auto-Submitted": "auto-generated",
-        "X-Auto-Response-Suppress": "All",
-        "Precedence": "bulk",
-        LOOP_HEADER: instance_id(),
-    }
+from mailgateway.outbound import compose, mailer
 
 
 def _link(name: str, *args: str) -> str:
     return settings.SITE_URL + reverse(name, args=args)
 
 
-def _deliver(message: EmailMultiAlternatives) -> None:
-    try:
-        message.send()
-    except Exception:  # a mail server that is down must not turn a saved change into a 500
-        logger.exception("account mail to %s could not be sent", message.to)
-
-
 def _send(name: str, user: User, context: dict) -> None:
-    context = {"user": user, "site_url": settings.SITE_URL, **context}
-    with translation.override(user.language):
-        subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
-        text = render_to_string(f"emails/{name}-body.txt", context)
-        html = render_to_string(f"emails/{name}-body.html", context)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
-        headers=_headers(),
-    )
-    message.attach_alternative(html, "text/html")
-    transaction.on_commit(lambda: _deliver(message))
+    """Into the outbox, in the caller's transaction: a rolled-back sign-up sends nothing."""
+    mailer.post(compose.account(name, user, context))
 
 
 def verification(user: User) -> None:

@@ -56,6 +56,8 @@ AUTOMATIC_KINDS = frozenset(
     }
 )
 AGENT_KINDS = frozenset({Kind.AGENT_NEW_TICKET, Kind.AGENT_CUSTOMER_REPLY, Kind.AGENT_ASSIGNED})
+# Mail to customers about a message: its delivery status is shown beside the message.
+CUSTOMER_KINDS = frozenset({Kind.REPLY, Kind.ACKNOWLEDGEMENT})
 
 
 @dataclass
@@ -202,8 +204,8 @@ def _customer_mail(
         text=text,
         html=html,
         from_address=address(name, from_email),
-        to=[address(recipient.display_name, recipient.email)],
-        cc=[address(person.display_name, person.email) for person in cc],
+        to=[address(recipient.name, recipient.email)],
+        cc=[address(person.name, person.email) for person in cc],
         reply_to=identity.reply_address(from_email, ticket.number),
         headers=headers,
     )
@@ -219,8 +221,11 @@ def _customer_mail(
     )
 
 
-def reply(message: Message, *, to: User, cc: list[User] = ()) -> Draft:
-    """An agent's public answer, as ordinary correspondence (R6, R8, R12, R13)."""
+def reply(
+    message: Message, *, to: User, cc: list[User] = (), rating: dict[str, str] | None = None
+) -> Draft:
+    """An agent's public answer, as ordinary correspondence (R6, R8, R12, R13); `rating`
+    holds the rating links when the answer solves the ticket."""
     answering = (
         message.ticket.messages.filter(created_at__lte=message.created_at)
         .exclude(kind__in=INTERNAL_KINDS)
@@ -234,7 +239,7 @@ def reply(message: Message, *, to: User, cc: list[User] = ()) -> Draft:
         ticket=message.ticket,
         recipient=to,
         cc=list(cc),
-        context={"message": message, "author": message.author},
+        context={"message": message, "author": message.author, **(rating or {})},
         answering=answering,
         message=message,
     )
@@ -259,6 +264,7 @@ def acknowledgement(ticket: Ticket) -> Draft:
         recipient=ticket.requester,
         context={"first_message": first},
         answering=first,
+        message=first,
     )
 
 
@@ -293,7 +299,7 @@ def agent_notification(
         text=text,
         html=html,
         from_address=address(ticket.department.name, settings.DEFAULT_FROM_EMAIL),
-        to=[address(agent.display_name, agent.email)],
+        to=[address(agent.name, agent.email)],
         headers=_headers(ticket, automatic=True),
     )
     return Draft(
@@ -304,5 +310,29 @@ def agent_notification(
         recipients=[agent.email],
         message=message,
         recipient=agent,
+        automatic=True,
+    )
+
+
+def account(name: str, user: User, context: dict) -> Draft:
+    """An account mail (address confirmation, password reset, invitation): automatic."""
+    context = {"user": user, "site_url": settings.SITE_URL, **context}
+    with translation.override(user.language):
+        subject, text, html = _render(name, context)
+    mime = _mime(
+        subject=subject,
+        text=text,
+        html=html,
+        from_address=address("", settings.DEFAULT_FROM_EMAIL),
+        to=[address(user.name, user.email)],
+        headers=_headers(None, automatic=True),
+    )
+    return Draft(
+        kind=name,
+        mime=mime,
+        ticket=None,
+        sender=settings.DEFAULT_FROM_EMAIL,
+        recipients=[user.email],
+        recipient=user,
         automatic=True,
     )

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from accounts.models import DepartmentMembership, Role, User
 from mailgateway.outbound import compose, mailer
-from tickets.models import Message, Ticket
+from tickets.models import Message, RatingScore, Status, Ticket
+from tickets.rating_links import rating_url
 
 logger = logging.getLogger(__name__)
 
@@ -73,10 +74,20 @@ def ticket_opened(ticket: Ticket, *, actor: User, acknowledge: bool = True) -> N
             )
 
 
+def _rating_links(ticket: Ticket) -> dict[str, str]:
+    return {
+        "rate_good_url": rating_url(ticket, RatingScore.GOOD),
+        "rate_bad_url": rating_url(ticket, RatingScore.BAD),
+    }
+
+
 def reply_added(message: Message) -> None:
-    """An agent's public answer goes to the requester, participants in Cc (R6)."""
-    requester, participants = _customers(message.ticket)
-    draft = compose.reply(message, to=requester, cc=participants)
+    """An agent's public answer goes to the requester, participants in Cc (R6); when the
+    answer solves the ticket, it carries the one-click rating links (W4)."""
+    ticket = message.ticket
+    requester, participants = _customers(ticket)
+    rating = _rating_links(ticket) if ticket.status == Status.SOLVED else {}
+    draft = compose.reply(message, to=requester, cc=participants, rating=rating)
     message.message_id = draft.message_id
     message.save(update_fields=["message_id"])
     mailer.post(draft)
@@ -97,3 +108,9 @@ def ticket_assigned(ticket: Ticket, *, actor: User) -> None:
     assignee = ticket.assignee
     if assignee and assignee.pk != actor.pk and assignee.is_active and assignee.notify_assigned:
         mailer.post(compose.agent_notification(compose.Kind.AGENT_ASSIGNED, ticket, assignee))
+
+
+def ticket_solved(ticket: Ticket) -> None:
+    """Solved without an answer: the customer hears it and may rate (W4)."""
+    if ticket.requester.is_active:
+        mailer.post(compose.solved(ticket, **_rating_links(ticket)))

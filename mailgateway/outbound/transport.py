@@ -13,7 +13,7 @@ import email
 from email import policy
 from email.message import EmailMessage as MimeMessage
 
-from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
 
 # Headers the provider sets itself from the message's fields.
 _FIELD_HEADERS = {
@@ -45,38 +45,52 @@ class RawMime:
         return None
 
 
-class RawEmail(EmailMessage):
-    """A Django EmailMessage whose MIME is already rendered."""
+def _fill(message: EmailMultiAlternatives, mime: MimeMessage) -> None:
+    """Copies the parts of a parsed mail onto a Django message."""
+    text = mime.get_body(("plain",))
+    html = mime.get_body(("html",))
+    message.subject = str(mime["Subject"] or "")
+    message.body = text.get_content() if text is not None else ""
+    message.to = [str(a) for a in mime.get_all("To", [])]
+    message.cc = [str(a) for a in mime.get_all("Cc", [])]
+    message.reply_to = [str(a) for a in mime.get_all("Reply-To", [])]
+    message.extra_headers = {
+        name: str(value) for name, value in mime.items() if name.lower() not in _FIELD_HEADERS
+    }
+    if html is not None:
+        message.attach_alternative(html.get_content(), "text/html")
+    for part in mime.iter_attachments():
+        message.attach(part.get_filename(), part.get_content(), part.get_content_type())
+
+
+def _parse(raw: bytes) -> MimeMessage:
+    return email.message_from_bytes(raw, policy=policy.default)
+
+
+class RawEmail(EmailMultiAlternatives):
+    """A mail already rendered: MIME backends send its bytes unchanged to the envelope's
+    recipients; its parts stay readable for whoever inspects it (the test outbox)."""
 
     def __init__(self, raw: bytes, *, sender: str, recipients: list[str]) -> None:
-        super().__init__(from_email=sender, to=recipients)
+        super().__init__()
+        _fill(self, _parse(raw))
+        self.from_email = sender
         self.raw = raw
+        self.envelope_recipients = list(recipients)
 
     def message(self) -> RawMime:  # type: ignore[override]
         return RawMime(self.raw)
+
+    def recipients(self) -> list[str]:
+        return self.envelope_recipients
 
 
 def parts_email(raw: bytes) -> EmailMultiAlternatives:
     """The same mail as parts, for API backends (django-anymail): they take the recipients
     and the sender from the To, Cc and From fields."""
-    mime: MimeMessage = email.message_from_bytes(raw, policy=policy.default)
-    text = mime.get_body(("plain",))
-    html = mime.get_body(("html",))
-    message = EmailMultiAlternatives(
-        subject=str(mime["Subject"] or ""),
-        body=text.get_content() if text is not None else "",
-        from_email=str(mime["From"]),
-        to=[str(a) for a in mime.get_all("To", [])],
-        cc=[str(a) for a in mime.get_all("Cc", [])],
-        reply_to=[str(a) for a in mime.get_all("Reply-To", [])],
-        headers={
-            name: str(value) for name, value in mime.items() if name.lower() not in _FIELD_HEADERS
-        },
-    )
-    if html is not None:
-        message.attach_alternative(html.get_content(), "text/html")
-    for part in mime.iter_attachments():
-        message.attach(part.get_filename(), part.get_content(), part.get_content_type())
+    mime = _parse(raw)
+    message = EmailMultiAlternatives(from_email=str(mime["From"]))
+    _fill(message, mime)
     return message
 
 

@@ -39,7 +39,7 @@ def test_an_agent_invites_an_organizations_list(
     assert olga.role == Role.CUSTOMER and olga.language == "ru"
     assert not olga.has_usable_password()
     assert User.objects.get(email="armen@romashka.example").name == "Արմեն Սարգսյան"
-    assert sorted(m.to[0] for m in mailoutbox) == [
+    assert sorted(m.recipients()[0] for m in mailoutbox) == [
         "armen@romashka.example",
         "olga@romashka.example",
         "petr@romashka.example",
@@ -126,7 +126,7 @@ def test_an_administrator_invites_from_the_admin(
             {"action": "send_invitation", "_selected_action": [waiting.pk]},
         )
     assert response.status_code == 302
-    assert [m.to for m in mailoutbox] == [["waiting@example.com"]]
+    assert [m.recipients() for m in mailoutbox] == [["waiting@example.com"]]
 
 
 def test_lines_are_read_as_mail_addresses():

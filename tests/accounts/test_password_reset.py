@@ -32,7 +32,7 @@ def test_a_reset_link_is_mailed_and_the_answer_is_the_same_for_unknown_addresses
     unknown = ask(client, "nobody@example.com", django_capture_on_commit_callbacks)
     assert known["Location"] == unknown["Location"] == "/accounts/login/"
     [mail] = mailoutbox
-    assert mail.to == [customer.email]
+    assert mail.recipients() == [customer.email]
     with translation.override(customer.language):
         assert mail.subject == gettext("Choose a new password")
     assert "/accounts/password/reset/" in mail_links(mail)[0]

@@ -74,7 +74,7 @@ def test_a_new_link_is_sent_on_request_without_revealing_addresses(
         unknown = client.post("/accounts/confirm/again/", {"email": "nobody@example.com"})
     assert known.status_code == unknown.status_code == 302
     [mail] = mailoutbox
-    assert mail.to == ["new@example.com"]
+    assert mail.recipients() == ["new@example.com"]
     assert client.get(mail_links(mail)[0].replace("http://127.0.0.1:8000", "")).status_code == 302
 
 

@@ -149,3 +149,34 @@ def test_mail_is_written_in_the_recipients_language(
     texts = [r.message.get_body(("plain",)).get_content() for r in smtp_server.received]
     assert "we received your request" in texts[0]
     assert "мы получили" in texts[1].lower()
+
+
+def test_a_reply_that_solves_the_ticket_carries_the_rating_links(agent, customer, department):
+    import email
+    from email import policy
+
+    from tickets.models import Status
+    from tickets.rating_links import rating_url
+
+    ticket = open_ticket(customer, department)
+    services.reply_add(actor=agent, ticket=ticket, body_text="Fixed", status=Status.SOLVED)
+    [reply] = mails("reply")
+    assert mails("solved") == []  # one mail, not two
+    mime = email.message_from_bytes(bytes(reply.mime), policy=policy.default)
+    text = mime.get_body(("plain",)).get_content()
+    assert rating_url(ticket, "good") in text and rating_url(ticket, "bad") in text
+
+
+def test_solving_without_an_answer_sends_the_rating_mail(
+    agent, customer, department, smtp_server, django_capture_on_commit_callbacks
+):
+    from tickets.models import Status
+    from tickets.rating_links import rating_url
+
+    ticket = open_ticket(customer, department)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ticket_set_status(actor=agent, ticket=ticket, status=Status.SOLVED)
+    [solved] = [r for r in smtp_server.received if "Решена" in r.message["Subject"]]
+    text = solved.message.get_body(("plain",)).get_content()
+    assert rating_url(ticket, "good") in text and rating_url(ticket, "bad") in text
+    assert solved.message["Auto-Submitted"] == "auto-generated"

@@ -13,6 +13,8 @@ from django.db.models import (
 )
 
 from accounts.models import User
+from mailgateway.outbound.compose import CUSTOMER_KINDS
+from mailgateway.outbound.models import OutboundMail
 from tickets import access
 from tickets.models import (
     Attachment,
@@ -38,12 +40,33 @@ class TimelineEntry:
 
 
 def ticket_messages(user: User, ticket: Ticket) -> QuerySet[Message]:
-    return (
+    """The messages the user may read; for agents with the delivery of the mail that carried
+    each one to the customer (`deliveries`: queued, sent, deferred, failed...)."""
+    messages = (
         access.messages_for(user, ticket)
         .select_related("author")
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
         .order_by("created_at", "id")
     )
+    if user.is_agent:
+        deliveries = (
+            OutboundMail.objects.filter(kind__in=CUSTOMER_KINDS)
+            .only(
+                "ticket_message_id",
+                "kind",
+                "recipients",
+                "status",
+                "last_error",
+                "sent_at",
+                "next_attempt_at",
+                "created_at",
+            )
+            .order_by("created_at", "id")
+        )
+        messages = messages.prefetch_related(
+            Prefetch("outbound_mails", queryset=deliveries, to_attr="deliveries")
+        )
+    return messages
 
 
 def ticket_timeline(user: User, ticket: Ticket) -> list[TimelineEntry]:

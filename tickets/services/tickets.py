@@ -219,6 +219,8 @@ def ticket_set_status(*, actor: User, ticket: Ticket, status: Status) -> Ticket:
         return ticket
     verb = EventVerb.CLOSED if status == Status.CLOSED else EventVerb.STATUS_CHANGED
     status_change(actor=actor, ticket=ticket, status=Status(status), verb=verb)
+    if status == Status.SOLVED:
+        notify.ticket_solved(ticket)
     return ticket
 
 
