@@ -34,7 +34,7 @@ class DepartmentAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
         (None, {"fields": ["name", "slug", "is_active"]}),
-        (_("Outgoing mail (R12)"), {"fields": ["sender_name", "sender_address", "signature"]}),
+        (_("Outgoing mail"), {"fields": ["sender_name", "sender_address", "signature"]}),
     ]
     inlines = [DepartmentAddressInline, DepartmentMembershipInline]
 

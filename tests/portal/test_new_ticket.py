@@ -45,7 +45,7 @@ def test_the_form_shows_every_categorys_guidance_and_labels_every_field(
     assert response.status_code == 200 and unlabelled_fields(page) == []
     assert technical.guidance in page and billing.guidance in page
     assert f'data-category="{technical.pk}"' in page
-    assert "Not related to a product or service" in page and "VPS cs1234" in page
+    assert "Не относится к продукту или услуге" in page and "VPS cs1234" in page  # Russian customer
 
 
 def test_only_the_customers_and_his_organizations_services_are_offered(

@@ -154,4 +154,4 @@ def test_the_attachment_hint_is_worded_when_the_page_is_shown(client, agent, tic
     client.force_login(agent)
     html = client.get(reverse("staff:ticket", args=[ticket.number])).content.decode()
     assert '<html lang="de">' in html
-    assert "Up to 3 files" in html
+    assert "Bis zu 3 Dateien" in html
