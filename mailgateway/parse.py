@@ -339,8 +339,28 @@ def _walk(
         _parse_structure(
             children, state, depth, subtype, in_alternative or subtype == "alternative"
         )
+        _leftovers(part, state)
         return
     _leaf(part, state, ctype, multipart_type)
+
+
+def _leftovers(part: MimePart, state: _State) -> None:
+    """Text outside a multipart's parts is a notice to be ignored (RFC 2046), unless the
+    multipart is broken (a boundary missing, no parts at all): then it is content the
+    sender's MIME structure lost, kept as a text attachment, never dropped."""
+    children = part.get_payload()
+    broken = (
+        bool(part.defects)
+        or not children
+        or any(isinstance(child, MimePart) and child.defects for child in children)
+    )
+    for text, keep in ((part.preamble, broken), (part.epilogue, broken)):
+        if keep and text and text.strip():
+            leftover = MimePart(policy=RAW_POLICY)
+            leftover.set_payload(text)
+            leftover["Content-Type"] = "text/plain"
+            state.defects.append("text outside the MIME parts kept as an attachment")
+            state.attachments.append(_make_leaf(leftover, state, "text/plain"))
 
 
 def _parse_structure(
@@ -383,6 +403,7 @@ def _parse_structure(
                 text_ok,
                 html_ok,
             )
+            _leftovers(part, state)
             continue
         state.part_types.add(ctype)
         leaf = _make_leaf(part, state, ctype)
