@@ -17,7 +17,8 @@ import re
 
 from charset_normalizer import from_bytes
 
-CYRILLIC_FAMILY = ("cp1251", "koi8_r", "koi8_u", "iso8859_5", "cp866", "mac_cyrillic")
+# Codec names as codecs.lookup() spells them (charset_name() returns those).
+CYRILLIC_FAMILY = ("cp1251", "koi8-r", "koi8-u", "iso8859-5", "cp866", "mac-cyrillic")
 # Names mail programs use that Python does not know, and placeholders meaning "unknown".
 CHARSET_ALIASES = {
     "unknown-8bit": "",
@@ -26,7 +27,7 @@ CHARSET_ALIASES = {
     "x-user-defined": "",
     "default": "",
     "ks_c_5601-1987": "cp949",
-    "x-mac-cyrillic": "mac_cyrillic",
+    "x-mac-cyrillic": "mac-cyrillic",
     "win-1251": "cp1251",
     "windows-1251-cyrillic": "cp1251",
     "cp-1251": "cp1251",
@@ -34,7 +35,7 @@ CHARSET_ALIASES = {
     "utf8": "utf-8",
     "x-utf8": "utf-8",
     "utf-8-sig": "utf-8",
-    "iso-8859-8-i": "iso8859_8",
+    "iso-8859-8-i": "iso8859-8",
     "gb2312": "gb18030",
     "gbk": "gb18030",
     "x-gbk": "gb18030",
@@ -42,16 +43,21 @@ CHARSET_ALIASES = {
     "us-ascii": "ascii",
     "ansi_x3.4-1968": "ascii",
 }
-# A declared Cyrillic charset is overruled only when it reads as scrambled case (below)
-# and another reads as ordinary text (above).
-MISLABEL_BELOW = 0.4
-MISLABEL_ABOVE = 0.7
+# A declared Cyrillic charset is overruled only when another reads clearly better.
+MISLABEL_MARGIN = 0.3
+# A single-byte reading this good is taken without asking the statistical detector.
+CONFIDENT = 1.5
+SINGLE_BYTE = frozenset((*CYRILLIC_FAMILY, "cp1252", "iso8859-1", "iso8859-15"))
 # Below this many 8-bit bytes a statistical detector guesses wildly.
 DETECTOR_MIN_BYTES = 16
 # Charsets whose text is not ASCII-compatible (an all-ASCII byte string is not ASCII text).
-WIDE_CODECS = ("utf-16", "utf-32", "utf-7", "utf_16", "utf_32", "utf_7")
+WIDE_CODECS = ("utf-16", "utf-32", "utf-7")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _CYRILLIC_LOWER = re.compile(r"[\u0430-\u045f]")
+# Cyrillic letters of no living Russian, Ukrainian or Belarusian word: typical mojibake.
+_RARE_CYRILLIC = re.compile(
+    r"[\u0400\u0402\u0403\u0405\u0408-\u040d\u040f\u0450\u0452\u0453\u0455\u0458-\u045d\u045f\u0460-\u04ff]"
+)
 
 
 def charset_name(declared: str | None) -> str | None:
@@ -68,29 +74,95 @@ def charset_name(declared: str | None) -> str | None:
         return None
 
 
-def cyrillic_score(text: str) -> float:
-    """The share of Cyrillic letters that are lower-case: high for real text, low for mojibake."""
-    letters = _CYRILLIC.findall(text)
-    if len(letters) < 3:
-        return -1.0
-    return len(_CYRILLIC_LOWER.findall(text)) / len(letters)
+# How often each letter occurs in Russian text, in per cent: the right Cyrillic table gives
+# common letters, a wrong one gives rare ones (ч, й, ю, ж...).
+RUSSIAN_FREQUENCY = dict(
+    zip(
+        "оеаинтсрвлкмдпуяыьгзбчйхжшюцщэфъё",
+        (
+            10.97, 8.45, 8.01, 7.35, 6.70, 6.26, 5.47, 4.73, 4.54, 4.40, 3.49, 3.21, 2.98,
+            2.81, 2.62, 2.01, 1.90, 1.74, 1.70, 1.65, 1.59, 1.44, 1.21, 0.97, 0.94, 0.73,
+            0.64, 0.48, 0.36, 0.32, 0.26, 0.04, 0.04,
+        ),
+        strict=True,
+    )
+)  # fmt: skip
 
 
-def _best_cyrillic(data: bytes, first: str) -> str:
-    """Among the Cyrillic charsets, the one whose reading of the bytes looks like text."""
-    candidates = [first, *(c for c in CYRILLIC_FAMILY if c != first)]
-    scored = []
-    for name in candidates:
-        text = data.decode(name, errors="replace")
-        scored.append((cyrillic_score(text) - text.count("\ufffd"), -candidates.index(name), name))
+def quality(text: str) -> float:
+    """How much a decoding looks like text, from -4 to 1, judged on its non-ASCII part.
+
+    Letters of living alphabets count for it; symbols, box drawing, replacement
+    characters and archaic Cyrillic letters count against it, and so do a capital letter
+    inside a word and a Cyrillic letter glued to a Latin one (both typical of a wrong table).
+    """
+    good = bad = 0
+    previous = ""
+    for index, ch in enumerate(text):
+        if ch < "\x80":
+            previous = ch
+            continue
+        if ch.isalpha() and not _RARE_CYRILLIC.match(ch):
+            good += 1
+            if ch.isupper() and previous.isalpha() and previous.islower():
+                bad += 2
+            following = text[index + 1 : index + 2]
+            if "\u0400" <= ch <= "\u04ff" and (
+                (previous.isascii() and previous.isalpha())
+                or (following.isascii() and following.isalpha())
+            ):
+                bad += 2
+        else:
+            bad += 4
+        previous = ch
+    total = good + bad / 4
+    return (good - bad) / total if total else 1.0
+
+
+def letter_fit(text: str) -> float:
+    """The mean Russian frequency of the Cyrillic letters, 0 to about 0.7 (0 if none)."""
+    frequencies = [
+        RUSSIAN_FREQUENCY.get(ch.lower(), 0.0) for ch in text if "\u0400" <= ch <= "\u04ff"
+    ]
+    return sum(frequencies) / len(frequencies) / 10 if frequencies else 0.0
+
+
+def text_score(text: str) -> float:
+    return quality(text) + 2 * letter_fit(text)
+
+
+def _best_single_byte(data: bytes, first: str | None = None) -> str:
+    """Among the Cyrillic tables and windows-1252, the reading that looks most like text."""
+    candidates = [c for c in (first, *CYRILLIC_FAMILY, "cp1252") if c]
+    candidates = list(dict.fromkeys(candidates))
+    scored = [
+        (text_score(data.decode(name, errors="replace")), -index, name)
+        for index, name in enumerate(candidates)
+    ]
     return max(scored)[2]
 
 
-def looks_mostly_utf8(data: bytes) -> bool:
-    """UTF-8 with a character cut somewhere (a truncated header), not a legacy charset."""
+def _best_cyrillic(data: bytes, first: str) -> str:
+    """Among the Cyrillic charsets (declared one first), the reading that looks like text."""
+    candidates = list(dict.fromkeys([first, *CYRILLIC_FAMILY]))
+    scored = [
+        (text_score(data.decode(name, errors="replace")), -index, name)
+        for index, name in enumerate(candidates)
+    ]
+    return max(scored)[2]
+
+
+def looks_mostly_utf8(data: bytes, *, declared: bool = False) -> bool:
+    """UTF-8 with a character cut somewhere (a truncated header), not a legacy charset.
+
+    Declared UTF-8 keeps its label while at least half its characters decode; undeclared
+    bytes need three good characters for each bad one.
+    """
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
     non_ascii = sum(1 for ch in text if ord(ch) > 127) - bad
+    if declared:
+        return bad <= non_ascii
     return non_ascii > 0 and bad * 3 <= non_ascii
 
 
@@ -103,20 +175,20 @@ def detect(data: bytes, hint: str | None = None) -> str:
         pass
     if looks_mostly_utf8(data):
         return "utf-8"
-    if hint and hint not in ("ascii", "utf-8"):
-        return _best_cyrillic(data, hint) if hint in CYRILLIC_FAMILY else hint
-    if sum(1 for byte in data if byte > 127) < DETECTOR_MIN_BYTES:
-        # Too little for a statistical detector: Cyrillic if it reads as Cyrillic text.
-        cyrillic = _best_cyrillic(data, "cp1251")
-        if cyrillic_score(data.decode(cyrillic, "replace")) >= MISLABEL_ABOVE:
-            return cyrillic
-        return "cp1252"
+    if hint and hint not in ("ascii", "utf-8", *SINGLE_BYTE):
+        return hint  # a multi-byte legacy charset (Japanese, Chinese) the mail declares
+    single = _best_single_byte(data, hint)
+    if text_score(data.decode(single, "replace")) >= CONFIDENT or (
+        sum(1 for byte in data if byte > 127) < DETECTOR_MIN_BYTES
+    ):
+        return single
     best = from_bytes(data[:65536]).best()
     guess = charset_name(best.encoding) if best is not None else None
-    guess = guess or "cp1251"
-    if guess in CYRILLIC_FAMILY or cyrillic_score(data.decode(guess, "replace")) >= 0:
-        return _best_cyrillic(data, guess if guess in CYRILLIC_FAMILY else "cp1251")
-    return guess
+    if guess and text_score(data.decode(guess, "replace")) > text_score(
+        data.decode(single, "replace")
+    ):
+        return guess
+    return single
 
 
 def decode_bytes(
@@ -142,7 +214,7 @@ def decode_bytes(
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
-            if looks_mostly_utf8(data):
+            if looks_mostly_utf8(data, declared=True):
                 defects.append("invalid UTF-8 sequences replaced")
                 return data.decode("utf-8", errors="replace")
             name = detect(data, hint)
@@ -160,7 +232,7 @@ def decode_bytes(
         if best != name:
             # Switch only on a clear verdict: a shouted all-capitals line stays as declared.
             other = data.decode(best, errors="replace")
-            if cyrillic_score(text) < MISLABEL_BELOW and cyrillic_score(other) >= MISLABEL_ABOVE:
+            if text_score(other) - text_score(text) > MISLABEL_MARGIN:
                 defects.append(f"text labelled {declared} is {best}")
                 return other
         return text

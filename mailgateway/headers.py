@@ -126,7 +126,7 @@ def parse_addresses(
     encoded display name cannot split one person into two.
     """
     pairs: list[tuple[str, str]] = []
-    raw = [unfold(v)[:MAX_HEADER_CHARS] for v in values if v]
+    raw = [_addresses_outside_words(unfold(v)[:MAX_HEADER_CHARS], defects) for v in values if v]
     try:
         found = _getaddresses(raw)
     except (RecursionError, ValueError, IndexError):
@@ -146,6 +146,18 @@ def parse_addresses(
             defects.append(f"more than {MAX_ADDRESSES} addresses in a header: the rest ignored")
             break
     return pairs
+
+
+def _addresses_outside_words(value: str, defects: list[str]) -> str:
+    """A header whose addresses are themselves inside encoded words ("Name <address>" all
+    encoded, as some mail programs write it) is decoded before it is split."""
+    if "=?" not in value or "@" in _ENCODED_WORD.sub("", value):
+        return value
+    decoded = decode_words(value, [])
+    if "@" not in decoded:
+        return value
+    defects.append("addresses inside an encoded word")
+    return decoded
 
 
 def _getaddresses(values: list[str]) -> list[tuple[str, str]]:

@@ -85,7 +85,7 @@ class ParsedAttachment:
     content_type: str
     content: bytes = field(repr=False)
     content_id: str = ""
-    inline: bool = False
+    inline: bool = False  # an image the HTML body shows in place (cid:)
 
     @property
     def size(self) -> int:
@@ -190,7 +190,7 @@ def parse(raw: bytes, *, envelope_recipients: tuple[str, ...] | list[str] = ()) 
     state.hint = _charset_hint(message)
     _walk(message, state, depth=0, multipart_type="mixed", in_alternative=False)
     text, html = _bodies(state)
-    attachments, dropped = _attachments(state)
+    attachments, dropped = _attachments(state, html)
     defects = state.defects
     header_names = {k.lower() for k in message}
     if sum(len(k) + len(v) for k, v in message.items()) > MAX_HEADER_BYTES:
@@ -540,8 +540,9 @@ def _bodies(state: _State) -> tuple[str, str | None]:
     return text, html
 
 
-def _attachments(state: _State) -> tuple[tuple[ParsedAttachment, ...], tuple[str, ...]]:
-    body = {id(leaf) for leaf in state.text_body + state.html_body}
+def _attachments(
+    state: _State, html: str | None
+) -> tuple[tuple[ParsedAttachment, ...], tuple[str, ...]]:
     chosen = {id(leaf): leaf for leaf in state.attachments}
     for leaf in state.text_body + state.html_body:
         if leaf.content_type not in BODY_TYPES:
@@ -562,7 +563,7 @@ def _attachments(state: _State) -> tuple[tuple[ParsedAttachment, ...], tuple[str
                 content_type=leaf.content_type,
                 content=content,
                 content_id=content_id,
-                inline=id(leaf) in body,
+                inline=bool(content_id and html and f"cid:{content_id}" in html),
             )
         )
     return tuple(kept), tuple(dropped)
