@@ -209,6 +209,18 @@ HELPDESK_MAIL_DOMAIN = env.str("HELPDESK_MAIL_DOMAIN", default=_site.hostname or
 # Provider credentials for django-anymail (sending through an API, inbound webhooks).
 ANYMAIL = env.dict("ANYMAIL", default={})
 
+# Inbound mail (MAIL.md). Larger mail is refused by the listener (552) and quarantined
+# by the other sources.
+MAIL_MAX_MESSAGE_SIZE = env.int("MAIL_MAX_MESSAGE_MB", default=50) * 1024 * 1024
+# How often Celery beat polls each active IMAP/POP3 mailbox.
+MAIL_POLL_SECONDS = env.int("MAIL_POLL_SECONDS", default=60)
+# A mailbox failing to connect or sign in for this long raises an alert to administrators.
+MAIL_MAILBOX_ALERT_MINUTES = env.int("MAIL_MAILBOX_ALERT_MINUTES", default=30)
+# Mail still unprocessed after this long counts as "pending too long" on the health page.
+MAIL_STALE_MINUTES = env.int("MAIL_STALE_MINUTES", default=15)
+# Attempts (with back-off) at a mail that fails for an operator's reason before quarantine.
+MAIL_PROCESS_ATTEMPTS = env.int("MAIL_PROCESS_ATTEMPTS", default=5)
+
 # --- Background work ------------------------------------------------------------------
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost//")
@@ -240,6 +252,13 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "close-solved-tickets": {"task": "tickets.tasks.close_solved_tickets", "schedule": 3600.0},
+    # Enqueues one fetch task per active mailbox (MAIL.md rule 3).
+    "poll-mailboxes": {
+        "task": "mailgateway.tasks.poll_mailboxes",
+        "schedule": float(MAIL_POLL_SECONDS),
+    },
+    # Re-enqueues mail whose task a broker lost, and raises mailbox alerts.
+    "sweep-inbound-mail": {"task": "mailgateway.tasks.sweep_inbound", "schedule": 300.0},
 }
 
 # --- Security -------------------------------------------------------------------------

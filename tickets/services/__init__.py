@@ -1,7 +1,7 @@
 """Every change of a ticket's state goes through these functions (STYLE.md, services)."""
 
 from helpdesk.errors import ActionNotAllowed, NotPermitted, ServiceError
-from tickets.services.messages import message_add, note_add, reply_add
+from tickets.services.messages import message_add, note_add, participants_add, reply_add
 from tickets.services.tickets import (
     ticket_assign,
     ticket_close,
@@ -19,6 +19,7 @@ __all__ = [
     "ServiceError",
     "message_add",
     "note_add",
+    "participants_add",
     "reply_add",
     "ticket_assign",
     "ticket_close",
