@@ -93,7 +93,8 @@ def test_a_read_receipt_is_an_internal_note(ticket):
         'Content-Type: multipart/report; report-type=disposition-notification; boundary="R"\n\n'
         "--R\nContent-Type: text/plain\n\nYour message was read.\n"
         "--R\nContent-Type: message/disposition-notification\n\n"
-        "Original-Message-ID: <first@example.ru>\nDisposition: manual-action/MDN-sent-manually; displayed\n"
+        "Original-Message-ID: <first@example.ru>\n"
+        "Disposition: manual-action/MDN-sent-manually; displayed\n"
         "--R--",
         b"",
     )
