@@ -94,7 +94,16 @@ def imap_session(mailbox: Mailbox) -> Iterator[imaplib.IMAP4]:
         if mailbox.security == Security.STARTTLS:
             conn.starttls(ssl_context=_tls())
     try:
-        conn.login(mailbox.username, mailbox.password)
+        if "AUTH=PLAIN" in conn.capabilities:
+            # SASL PLAIN carries UTF-8: IMAP LOGIN only ASCII (a Cyrillic password fails).
+            secret = f"\0{mailbox.username}\0{mailbox.password}".encode()
+            conn.authenticate("PLAIN", lambda _challenge: secret)
+        else:
+            conn.login(mailbox.username, mailbox.password)
+        # Servers announce more after login (MOVE, UIDPLUS); imaplib keeps the greeting's.
+        status, data = conn.capability()
+        if status == "OK" and data and data[-1]:
+            conn.capabilities = tuple(data[-1].decode("ascii", "replace").upper().split())
         yield conn
     finally:
         with suppress(OSError, imaplib.IMAP4.error):
