@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from mailgateway.models import InboundMail, InboundStatus, Mailbox
 from mailgateway.pipeline import inbound_reprocess
 from mailgateway.selectors import COUNT_CAP, mail_health
+from mailgateway.store import raw_load
 from mailgateway.tasks import poll_mailbox
 
 RETRYABLE = (InboundStatus.FAILED, InboundStatus.QUARANTINED)
@@ -148,8 +149,8 @@ class InboundMailAdmin(admin.ModelAdmin):
 
     def raw_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """The mail exactly as received, as a download (never rendered in the browser)."""
-        mail = get_object_or_404(InboundMail.objects.defer(None), pk=pk)
-        response = HttpResponse(bytes(mail.raw), content_type="application/octet-stream")
+        mail = get_object_or_404(InboundMail, pk=pk)
+        response = HttpResponse(raw_load(mail.pk), content_type="application/octet-stream")
         response["Content-Disposition"] = f'attachment; filename="inbound-{pk}.eml"'
         return response
 

@@ -14,6 +14,7 @@ is kept as an attachment, whatever its type (ARCHITECTURE.md, Attachments).
 
 from __future__ import annotations
 
+import binascii
 import email
 import hashlib
 import html as html_lib
@@ -43,6 +44,13 @@ MAX_PARTS = 500
 MAX_HEADER_BYTES = 256 * 1024
 MAX_DECODED_BYTES = 100 * 1024 * 1024
 
+# Mails this large have their long base64 runs decoded from the raw bytes (see parse()).
+LAZY_MIN_BYTES = 1024 * 1024
+LAZY_MARK = b"HELPDESK-LAZY-BASE64-"
+# At least ~750 kB of consecutive base64 lines.
+# Maximal runs of base64 characters and line breaks. No minimum length in the pattern: with
+# one, the engine would rescan each long run from every position in it (quadratic time).
+_BASE64_RUN = re.compile(rb"[A-Za-z0-9+/=\r\n]+")
 TOO_DEEP = f"MIME nesting deeper than {MAX_DEPTH}: inner parts kept whole"
 INLINE_MEDIA = ("image/", "audio/", "video/")
 BODY_TYPES = ("text/plain", "text/html")
@@ -180,17 +188,67 @@ class _State:
     part_types: set[str] = field(default_factory=set)
     reports: list[DeliveryReport] = field(default_factory=list)
     returned_ids: list[str] = field(default_factory=list)
+    raw: bytes = b""
+    lazy: list[tuple[int, int]] = field(default_factory=list)
+    lazy_used: set[int] = field(default_factory=set)
 
 
 def parse(raw: bytes, *, envelope_recipients: tuple[str, ...] | list[str] = ()) -> ParsedMail:
-    """Everything the gateway needs from a mail. Never raises on malformed input."""
-    message = email.message_from_bytes(_repair(raw), policy=RAW_POLICY)
-    state = _State()
+    """Everything the gateway needs from a mail. Never raises on malformed input.
+
+    Long base64 bodies (a 20 MB attachment) are not fed through the line-based MIME parser,
+    which would hold several copies of them as text: each run of base64 lines is replaced
+    by a short placeholder before parsing and decoded straight from the raw bytes after.
+    Should a placeholder end up anywhere else (inside a forwarded message), the mail is
+    parsed again the plain way.
+    """
+    lazy = _lazy_regions(raw) if len(raw) >= LAZY_MIN_BYTES else []
+    if lazy:
+        mail = _parse(raw, envelope_recipients, lazy)
+        if mail is not None:
+            return mail
+    return _parse(raw, envelope_recipients, [])
+
+
+def _lazy_regions(raw: bytes) -> list[tuple[int, int]]:
+    """Long base64 bodies: each starts after its part's blank line, ends at a line end."""
+    regions = []
+    for match in _BASE64_RUN.finditer(raw):
+        start, end = match.span()
+        if end - start < LAZY_MIN_BYTES // 2:
+            continue
+        head = raw[start : start + 300]
+        blank = max(head.find(b"\n\r\n"), head.find(b"\n\n"))
+        if blank >= 0:
+            start += head.index(b"\n", blank + 1) + 1
+        elif start and raw[start - 1 : start] != b"\n":
+            start = raw.index(b"\n", start) + 1
+        end = raw.rfind(b"\n", start, end) + 1
+        if end - start > LAZY_MIN_BYTES // 2:
+            regions.append((start, end))
+    return regions
+
+
+def _without_regions(raw: bytes, regions: list[tuple[int, int]]) -> bytes:
+    pieces, position = [], 0
+    for index, (start, end) in enumerate(regions):
+        pieces += [raw[position:start], LAZY_MARK + str(index).encode() + b"\r\n"]
+        position = end
+    pieces.append(raw[position:])
+    return b"".join(pieces)
+
+
+def _parse(raw: bytes, envelope_recipients, lazy: list[tuple[int, int]]) -> ParsedMail | None:
+    source = _without_regions(raw, lazy) if lazy else raw
+    message = email.message_from_bytes(_repair(source), policy=RAW_POLICY)
+    state = _State(raw=raw, lazy=lazy)
     state.defects.extend(type(d).__name__ for d in message.defects)
     state.hint = _charset_hint(message)
     _walk(message, state, depth=0, multipart_type="mixed", in_alternative=False)
     text, html = _bodies(state)
     attachments, dropped = _attachments(state, html)
+    if len(state.lazy_used) != len(lazy):
+        return None  # a placeholder outside a base64 part: parse the plain way
     defects = state.defects
     header_names = {k.lower() for k in message}
     if sum(len(k) + len(v) for k, v in message.items()) > MAX_HEADER_BYTES:
@@ -506,11 +564,34 @@ def _payload(leaf: _Leaf, state: _State) -> bytes:
         except Exception as exc:  # a broken inner message: keep what can be written
             state.defects.append(f"inner message could not be rewritten: {exc}")
             return str(part).encode("utf-8", "surrogateescape")
+    if state.lazy:
+        lazy = _lazy_payload(part, state)
+        if lazy is not None:
+            return lazy
     payload = part.get_payload(decode=True)
     if isinstance(payload, bytes):
         return payload
     value = part.get_payload()
     return value.encode("utf-8", "surrogateescape") if isinstance(value, str) else b""
+
+
+def _lazy_payload(part: MimePart, state: _State) -> bytes | None:
+    value = part.get_payload()
+    if not isinstance(value, str) or not value.startswith(LAZY_MARK.decode()):
+        return None
+    if str(part.get("content-transfer-encoding", "")).strip().lower() != "base64":
+        return None
+    number, _newline, rest = value[len(LAZY_MARK) :].partition("\n")
+    try:
+        index = int(number.strip())
+        start, end = state.lazy[index]
+    except (ValueError, IndexError):
+        return None
+    state.lazy_used.add(index)
+    region = memoryview(state.raw)[start:end]
+    if rest.strip():  # base64 after the run: decode it as one with the run
+        return binascii.a2b_base64(bytes(region) + rest.encode("ascii", "replace"))
+    return binascii.a2b_base64(region)
 
 
 def _text(leaf: _Leaf, state: _State) -> str:

@@ -9,9 +9,8 @@ here too, by `may_append()`.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
-
-from django.db.models import Q
 
 from accounts.models import User, normalize_email
 from mailgateway.identity import message_id_ticket, reply_token_ticket
@@ -38,8 +37,27 @@ def delivery_addresses(mail: InboundMail, parsed: ParsedMail) -> list[str]:
     return list(dict.fromkeys(normalize_email(a) for a in found if a))
 
 
+# Our addresses change rarely and are read for every mail: each process keeps them for
+# a minute. A change in this process (the admin) clears them at once (apps.py).
+ADDRESSES_TTL = 60.0
+_addresses: tuple[float, dict[str, Department]] | None = None
+
+
 def our_addresses() -> dict[str, Department]:
     """Every address of ours (inbound and sender addresses) and its department."""
+    global _addresses
+    now = time.monotonic()
+    if _addresses is None or now - _addresses[0] > ADDRESSES_TTL:
+        _addresses = (now, _load_addresses())
+    return _addresses[1]
+
+
+def forget_addresses(**kwargs) -> None:
+    global _addresses
+    _addresses = None
+
+
+def _load_addresses() -> dict[str, Department]:
     ours: dict[str, Department] = {}
     addresses = DepartmentAddress.objects.select_related("department")
     for row in addresses:
@@ -110,9 +128,9 @@ def thread_find(parsed: ParsedMail, addresses: list[str]) -> Thread | None:
 
 
 def user_for(address: str) -> User | None:
-    """The account of an address, matched case-insensitively."""
-    address = normalize_email(address)
-    return User.objects.filter(Q(email=address) | Q(email__iexact=address)).first()
+    """The account of an address, matched case-insensitively (addresses are stored
+    lower-cased: accounts.models.normalize_email)."""
+    return User.objects.filter(email=normalize_email(address)).first()
 
 
 def may_append(user: User | None, ticket: Ticket) -> bool:

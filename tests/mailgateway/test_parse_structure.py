@@ -189,3 +189,25 @@ def test_parse_email_prints_the_summary_as_json(tmp_path):
 def test_parse_email_fails_only_on_an_unreadable_file(tmp_path):
     with pytest.raises(CommandError, match="cannot read"):
         call_command("parse_email", str(tmp_path / "missing.eml"), "--json")
+
+
+def test_a_large_attachment_decodes_exactly_through_the_lazy_path():
+    data = bytes(range(256)) * 8192  # 2 MB
+    mail = parse(with_attachments(files=[("big.bin", "application/octet-stream", data)]))
+    assert mail.attachments[0].content == data
+    assert mail.text == "See the attached files."
+
+
+def test_a_large_attachment_inside_a_forwarded_mail_is_kept_whole():
+    """The base64 run sits inside a message/rfc822 part: the lazy path gives way to a plain
+    parse and the forwarded mail keeps its attachment."""
+    data = bytes(range(256)) * 8192
+    inner = with_attachments(files=[("big.bin", "application/octet-stream", data)])
+    outer = raw(
+        "From: a@example.com\nContent-Type: multipart/mixed; boundary=outer\n\n--outer\n"
+        "Content-Type: text/plain\n\nFYI\n--outer\nContent-Type: message/rfc822\n\n",
+        inner + b"\n--outer--\n",
+    )
+    mail = parse(outer)
+    [forwarded] = mail.attachments
+    assert parse(forwarded.content).attachments[0].content == data
