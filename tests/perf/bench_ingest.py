@@ -189,7 +189,8 @@ def big_mail(path: Path) -> int:
     data = base64.encodebytes(os.urandom(20 * 1024 * 1024)).replace(b"\n", b"\r\n")
     head = (
         b"From: Big Sender <big@bench.example>\r\nTo: support@helpdesk.example\r\n"
-        b"Subject: =?utf-8?b?0JHQvtC70YzRiNC+0Lkg0YTQsNC50Ls=?=\r\nMessage-ID: <big@bench.example>\r\n"
+        b"Subject: =?utf-8?b?0JHQvtC70YzRiNC+0Lkg0YTQsNC50Ls=?=\r\n"
+        b"Message-ID: <big@bench.example>\r\n"
         b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\n"
         b"Content-Type: text/plain; charset=utf-8\r\n\r\nThe scan is attached.\r\n--B\r\n"
         b"Content-Type: application/pdf; name=scan.pdf\r\nContent-Transfer-Encoding: base64\r\n"
