@@ -74,6 +74,19 @@ def sanitize(html: str) -> str:
     ).strip()
 
 
+def rebalance(html: str) -> str:
+    """Closes what a cut left open in already sanitized HTML (our own image URLs kept)."""
+    attributes = {**ALLOWED_ATTRIBUTES, "img": ["src", "alt", "width", "height"]}
+    return bleach.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=attributes,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        css_sanitizer=_CSS,
+    )
+
+
 _BLOCK = frozenset(
     {
         "p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",

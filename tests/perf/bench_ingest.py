@@ -234,9 +234,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     prepare()
-    print(
-        f"Inbound mail benchmark on {urlsplit(url).hostname}{urlsplit(url).path}, one process"
-    )
+    print(f"Inbound mail benchmark on {urlsplit(url).hostname}{urlsplit(url).path}, one process")
     for kind in ("plain", "mixed"):
         mails = corpus(args.n, kind)
         parse_seconds = parse_only(mails)
