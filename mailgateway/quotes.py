@@ -39,7 +39,8 @@ _RULE = re.compile(r"^\s*_{10,}\s*$")
 _HEADER_FROM = re.compile(r"^\s*\*?(from|от|von|de|da|van|od)\s*:\*?\s*\S", re.IGNORECASE)
 _HEADER_NEXT = re.compile(
     r"^\s*\*?(sent|date|to|subject|отправлено|дата|кому|тема|gesendet|an|betreff|"
-    r"envoyé|objet|enviado|asunto)\s*:", re.IGNORECASE
+    r"envoyé|objet|enviado|asunto)\s*:",
+    re.IGNORECASE,
 )
 _QUOTE = re.compile(r"^\s*>")
 
