@@ -85,8 +85,9 @@ class StatusFilter(admin.SimpleListFilter):
 class InboundMailAdmin(admin.ModelAdmin):
     """Read-only: mail changes through the pipeline, which runs the ticket services."""
 
-    list_display = ["id", "received_at", "source", "status", "classification", "from_email",
-                    "subject", "ticket_link", "attempts"]  # fmt: skip
+    list_display = ["id", "received_at", "status", "classification", "from_email", "subject",
+                    "ticket_link"]  # fmt: skip
+    list_display_links = ["id", "subject"]
     list_filter = [StatusFilter, "source", "classification", "mailbox"]
     search_fields = ["=id", "from_email", "subject", "message_id_header", "sha256"]
     list_select_related = ["ticket"]

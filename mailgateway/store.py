@@ -16,7 +16,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from helpdesk.celery import app as celery_app
 from mailgateway.errors import TemporaryStoreError
-from mailgateway.headers import decode_header, message_ids
+from mailgateway.headers import decode_header, message_ids, parse_addresses
 from mailgateway.models import InboundMail, InboundStatus, Mailbox, Source
 
 logger = logging.getLogger(__name__)
@@ -39,6 +39,11 @@ def _head(raw: bytes) -> dict[str, str]:
         name = match.group(1).decode().lower()
         found.setdefault(name, match.group(2).decode("ascii", "surrogateescape"))
     return found
+
+
+def _sender(value: str | None, defects: list[str]) -> str:
+    found = parse_addresses([value], defects) if value else []
+    return (found[0][1] if found else "")[:254]
 
 
 def dedupe_key(message_id: str, sha256: str) -> str:
@@ -91,7 +96,7 @@ def inbound_store(
                 sha256=sha256,
                 message_id_header=message_id,
                 dedupe_key=dedupe_key(message_id, sha256),
-                from_email=decode_header(head.get("from"), defects)[:254],
+                from_email=_sender(head.get("from"), defects),
                 subject=decode_header(head.get("subject"), defects)[:255],
                 status=InboundStatus.QUARANTINED if too_large else InboundStatus.PENDING,
                 last_error=(
