@@ -88,7 +88,6 @@ class Source(models.TextChoices):
     LMTP = "lmtp", "LMTP"
     PIPE = "pipe", _("pipe")
     WEBHOOK = "webhook", _("webhook")
-    ADMIN = "admin", _("uploaded")
 
 
 class InboundStatus(models.TextChoices):

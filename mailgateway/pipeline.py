@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -69,7 +69,11 @@ def inbound_process(*, mail_id: int) -> InboundMail:
     """Processes one stored mail; records the result (or the failure) on its row."""
     try:
         with transaction.atomic():
-            mail = InboundMail.objects.select_for_update().get(pk=mail_id)
+            mail = (
+                InboundMail.objects.select_for_update(of=("self",))
+                .annotate(first_copy=_first_copy())
+                .get(pk=mail_id)
+            )
             if mail.status in FINAL_STATUSES:
                 return mail
             _commit_without_waiting_for_disk()
@@ -87,6 +91,17 @@ def inbound_process(*, mail_id: int) -> InboundMail:
         reason = traceback.format_exc(limit=8)
         logger.exception("inbound mail %s could not be processed", mail_id)
         return _record_failure(mail_id, reason, ErrorKind.OPERATOR, InboundStatus.QUARANTINED)
+
+
+def _first_copy() -> Subquery:
+    """The earlier row of the same mail that already made a ticket message (rule 5),
+    read in the same query that locks the row."""
+    return Subquery(
+        InboundMail.objects.filter(dedupe_key=OuterRef("dedupe_key"), message__isnull=False)
+        .exclude(pk=OuterRef("pk"))
+        .order_by("id")
+        .values("pk")[:1]
+    )
 
 
 def _commit_without_waiting_for_disk() -> None:
@@ -128,6 +143,12 @@ def inbound_reprocess(*, mail_id: int) -> InboundMail:
     return inbound_process(mail_id=mail_id)
 
 
+FINISH_FIELDS = [
+    "status", "last_error", "error_kind", "attempts", "processed_at", "ticket", "message",
+    "department", "duplicate_of", "classification", "from_email", "subject",
+]  # fmt: skip
+
+
 def _finish(mail: InboundMail, outcome: Outcome) -> None:
     mail.status = outcome.status
     mail.last_error = outcome.reason
@@ -138,7 +159,7 @@ def _finish(mail: InboundMail, outcome: Outcome) -> None:
     mail.message = outcome.message
     mail.department = outcome.department or mail.department
     mail.duplicate_of = outcome.duplicate_of
-    mail.save()
+    mail.save(update_fields=FINISH_FIELDS)
     for hook in outcome.hooks:
         hook()
 
@@ -158,10 +179,7 @@ def _deliver(mail: InboundMail, raw: bytes) -> Outcome:
         logger.info("inbound mail %s is our own mail come back: no ticket flow", mail.pk)
         return Outcome(InboundStatus.IGNORED, _("Our own mail came back (mail loop)."))
     duplicate = (
-        InboundMail.objects.filter(dedupe_key=mail.dedupe_key, message__isnull=False)
-        .exclude(pk=mail.pk)
-        .order_by("id")
-        .first()
+        InboundMail.objects.get(pk=mail.first_copy) if getattr(mail, "first_copy", None) else None
     )
     if duplicate is not None:
         return Outcome(
