@@ -74,9 +74,16 @@ def sanitize(html: str) -> str:
     ).strip()
 
 
+def _own_img_src(tag: str, name: str, value: str) -> bool:
+    if name == "src":
+        return value.startswith("/files/") or value.lower().startswith("cid:")
+    return name in ALLOWED_ATTRIBUTES["img"]
+
+
 def rebalance(html: str) -> str:
-    """Closes what a cut left open in already sanitized HTML (our own image URLs kept)."""
-    attributes = {**ALLOWED_ATTRIBUTES, "img": ["src", "alt", "width", "height"]}
+    """Sanitizes again for showing, closing what a cut left open; images only from our
+    attachment view (the inline cid: images, rewritten to it)."""
+    attributes = {**ALLOWED_ATTRIBUTES, "img": _own_img_src}
     return bleach.clean(
         html,
         tags=ALLOWED_TAGS,

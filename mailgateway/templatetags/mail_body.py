@@ -40,10 +40,11 @@ def inline_images(html: str, attachments) -> str:
 
 def split_quoted_html(html: str) -> tuple[str, str]:
     """The HTML before the first <blockquote> that follows some text of its own, and the
-    rest; each half re-balanced so that neither leaves a tag open."""
+    rest; each half sanitized again, so that neither leaves a tag open (and whatever wrote
+    body_html, nothing unsafe reaches the page)."""
     match = _QUOTE_START.search(html)
     if match is None or not html_to_text(html[: match.start()]).strip():
-        return html, ""
+        return rebalance(html), ""
     return rebalance(html[: match.start()]), rebalance(html[match.start() :])
 
 

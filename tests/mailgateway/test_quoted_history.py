@@ -121,3 +121,16 @@ def test_the_partial_shows_html_with_inline_images_and_folds_blockquotes(custome
     html = RENDER.render(Context({"message": message}))
     assert f'<img src="/files/{image.pk}/">' in html
     assert '<details class="quoted"><summary>Show quoted text</summary><blockquote>' in html
+
+
+@pytest.mark.django_db
+def test_the_partial_sanitizes_again_whatever_wrote_the_html(customer, department):
+    ticket = open_ticket(
+        customer,
+        department,
+        body="x",
+        body_html='<p onclick="x()">Hi<script>alert(1)</script><img src="https://t.example/p.gif"></p>',
+    )
+    html = RENDER.render(Context({"message": ticket.messages.get()}))
+    assert "onclick" not in html and "<script" not in html and "t.example" not in html
+    assert "Hi" in html
