@@ -20,6 +20,7 @@ from tickets import access
 from tickets.models import Department, DepartmentAddress, Message, Ticket, TicketParticipant
 
 SUBJECT_TAG = re.compile(r"\[#(\d{1,9})\]")
+MAX_THREAD_IDS = 100
 
 
 def base_address(address: str) -> str:
@@ -95,19 +96,23 @@ def _ticket_by_number(number: int | None) -> Ticket | None:
 
 
 def thread_for_ids(message_ids: tuple[str, ...] | list[str]) -> Ticket | None:
-    """The ticket of the first Message-ID that is one we sent (signed) or stored."""
+    """The ticket of the first Message-ID that is one we sent (signed) or stored.
+
+    One query for all the stored ones, however long the References header is.
+    """
+    stored: dict[str, Ticket] = {}
+    unsigned = [mid for mid in message_ids if message_id_ticket(mid) is None]
+    if unsigned:
+        rows = (
+            Message.objects.filter(message_id__in=unsigned[:MAX_THREAD_IDS])
+            .select_related("ticket__department")
+            .order_by("-id")
+        )
+        stored = {row.message_id: row.ticket for row in rows}  # the first stored wins
     for message_id in message_ids:
-        ticket = _ticket_by_number(message_id_ticket(message_id))
+        ticket = _ticket_by_number(message_id_ticket(message_id)) or stored.get(message_id)
         if ticket is not None:
             return ticket
-        stored = (
-            Message.objects.filter(message_id=message_id)
-            .select_related("ticket__department")
-            .order_by("id")
-            .first()
-        )
-        if stored is not None:
-            return stored.ticket
     return None
 
 

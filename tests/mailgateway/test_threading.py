@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from mailgateway.identity import message_id_new, reply_address
 from mailgateway.models import InboundStatus
+from mailgateway.parse import parse
+from mailgateway.route import thread_for_ids
 from tests.factories import CustomerFactory, open_ticket
 from tests.mailgateway.conftest import receive
 from tests.mailgateway.mails import plain
@@ -180,3 +182,10 @@ def test_a_new_sender_needs_no_account_to_be_matched_twice(support):
     CustomerFactory(email="known@example.com")
     first = receive(plain(sender="Known@Example.com"))
     assert first.ticket.requester.email == "known@example.com"
+
+
+def test_a_long_references_header_costs_one_query(ticket, django_assert_max_num_queries):
+    references = " ".join(f"<unknown{i}@x>" for i in range(99)) + " <first@example.ru>"
+    parsed = parse(plain(headers={"References": references}))
+    with django_assert_max_num_queries(1):
+        assert thread_for_ids(parsed.thread_ids) == ticket
