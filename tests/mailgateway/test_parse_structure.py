@@ -12,6 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from mailgateway import parse as parse_module
+from mailgateway.headers import MAX_HEADER_CHARS
 from mailgateway.parse import parse
 from tests.mailgateway.mails import plain, raw, with_attachments
 
@@ -211,3 +212,10 @@ def test_a_large_attachment_inside_a_forwarded_mail_is_kept_whole():
     mail = parse(outer)
     [forwarded] = mail.attachments
     assert parse(forwarded.content).attachments[0].content == data
+
+
+def test_huge_headers_are_cut_at_the_limit():
+    mail = parse(raw(f"From: a@example.com\nSubject: {'Ж' * 70000}\nX-Junk: {'x' * 300000}"))
+    assert len(mail.subject) == MAX_HEADER_CHARS // 2  # Ж is two raw bytes
+    assert "header value too long: truncated" in mail.defects
+    assert "headers larger than the limit: long values truncated" in mail.defects
