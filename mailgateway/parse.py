@@ -26,6 +26,8 @@ from email.message import Message as MimePart
 from email.policy import Compat32
 from email.utils import parsedate_to_datetime
 
+import tnefparse
+
 from mailgateway.charsets import charset_name, decode_bytes
 from mailgateway.headers import (
     decode_header,
@@ -52,6 +54,7 @@ LAZY_MARK = b"HELPDESK-LAZY-BASE64-"
 # one, the engine would rescan each long run from every position in it (quadratic time).
 _BASE64_RUN = re.compile(rb"[A-Za-z0-9+/=\r\n]+")
 TOO_DEEP = f"MIME nesting deeper than {MAX_DEPTH}: inner parts kept whole"
+TNEF_TYPES = ("application/ms-tnef", "application/vnd.ms-tnef")
 INLINE_MEDIA = ("image/", "audio/", "video/")
 BODY_TYPES = ("text/plain", "text/html")
 # Header names the classifier reads (MAIL.md, loops and auto-replies); decoded once.
@@ -647,4 +650,37 @@ def _attachments(
                 inline=bool(content_id and html and f"cid:{content_id}" in html),
             )
         )
+        if _is_tnef(leaf):
+            kept.extend(_tnef_files(content, state))
     return tuple(kept), tuple(dropped)
+
+
+def _is_tnef(leaf: _Leaf) -> bool:
+    return leaf.content_type in TNEF_TYPES or (leaf.filename or "").lower() == "winmail.dat"
+
+
+def _tnef_files(data: bytes, state: _State) -> list[ParsedAttachment]:
+    """The files inside Outlook's winmail.dat, as attachments of their own (the winmail.dat
+    itself is kept too)."""
+    try:
+        tnef = tnefparse.TNEF(data)
+    except Exception as exc:  # a broken TNEF stream: the winmail.dat is still kept
+        state.defects.append(f"winmail.dat could not be opened: {type(exc).__name__}")
+        return []
+    files = []
+    for item in tnef.attachments:
+        try:
+            name = item.long_filename() or item.name or None
+            content = bytes(item.data or b"")
+        except Exception:  # one unreadable file in it: the others are still taken
+            state.defects.append("a file in winmail.dat could not be read")
+            continue
+        if isinstance(name, bytes):
+            name = decode_bytes(name, None, state.defects, hint=state.hint)
+        state.decoded += len(content)
+        if state.decoded > MAX_DECODED_BYTES:
+            state.defects.append("decoded size over the limit: winmail.dat files left out")
+            break
+        guessed = mimetypes.guess_type(name or "")[0] or "application/octet-stream"
+        files.append(ParsedAttachment(filename=name, content_type=guessed, content=content))
+    return files
