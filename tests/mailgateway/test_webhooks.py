@@ -132,3 +132,14 @@ def test_the_mail_health_endpoint_counts_what_needs_attention(client, support):
         "mailboxes_failing": 0,
         "status": "attention",
     }
+
+
+def test_without_a_webhook_secret_the_webhooks_do_not_exist(client, support, settings):
+    settings.ANYMAIL = {"MAILGUN_WEBHOOK_SIGNING_KEY": SIGNING_KEY}
+    body = json.dumps(payload("postmark-inbound.json"))
+    response = client.post(
+        "/mail/webhooks/postmark/inbound/", body, content_type="application/json"
+    )
+    assert response.status_code == 404
+    assert client.post("/mail/webhooks/mailgun/inbound_mime/", mailgun_payload()).status_code == 404
+    assert InboundMail.objects.count() == 0
