@@ -126,3 +126,30 @@ def test_lmtp_answers_once_per_recipient_after_data(_pg, support, sales, db_env)
         sock.close()
     assert [a[:3] for a in answers] == [b"250", b"250"]
     assert InboundMail.objects.count() == 1 and Ticket.objects.count() == 1
+
+
+def test_too_large_data_without_a_size_announcement_gets_5_3_4():
+    """A client that announces no SIZE still gets 552 5.3.4 once the data passes the limit."""
+    env = {**DOWN, "MAIL_MAX_MESSAGE_MB": "1"}
+    with mail_listener("--accept-any-recipient", env=env) as port:
+        sock = socket.create_connection(("127.0.0.1", port), timeout=20)
+        reader = sock.makefile("rb")
+
+        def reply() -> bytes:
+            while (line := reader.readline())[3:4] == b"-":
+                pass
+            return line
+
+        reply()
+        for command in (
+            b"EHLO client",
+            b"MAIL FROM:<a@example.com>",
+            b"RCPT TO:<b@x.example>",
+            b"DATA",
+        ):
+            sock.sendall(command + b"\r\n")
+            reply()
+        sock.sendall(b"Subject: big\r\n\r\n" + (b"x" * 998 + b"\r\n") * 1200 + b".\r\n")
+        answer = reply()
+        sock.close()
+    assert answer.startswith(b"552 5.3.4")
