@@ -78,7 +78,7 @@ service pop3-login {{
 
 
 class Dovecot:
-    def __init__(self) -> None:
+    def __init__(self, extra_config: str = "") -> None:
         # A short path: Dovecot's sockets live under base_dir (108 characters at most).
         self.root = Path(tempfile.mkdtemp(prefix="hd-dovecot-"))
         self.root.chmod(0o755)  # Dovecot's auth process reads the passwd file as its own user
@@ -106,7 +106,8 @@ class Dovecot:
                 login=login,
                 imap_port=self.imap_port,
                 pop3_port=self.pop3_port,
-            ),
+            )
+            + extra_config,
             encoding="utf-8",
         )
         self._own(self.root / "mail")

@@ -209,3 +209,25 @@ def test_pop3_crash_before_quit_keeps_everything_and_duplicates_nothing(
     assert poll(pop3) == 1
     assert InboundMail.objects.count() == 2 and Ticket.objects.count() == 2
     assert dovecot.messages() == []
+
+
+@pytest.fixture
+def old_dovecot():
+    """A server without MOVE and UIDPLUS (its capabilities cut down after login)."""
+    server = Dovecot(extra_config="imap_capability = IMAP4rev1 LITERAL+ SASL-IR ID ENABLE\n")
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_without_move_the_mail_is_copied_then_its_uid_expunged(old_dovecot, poll, support):
+    mailbox = make_mailbox(old_dovecot, Protocol.IMAP, processed_folder="Processed")
+    old_dovecot.deliver(plain())
+    assert poll(mailbox) == 1
+    assert len(old_dovecot.messages("Processed")) == 1
+    # Without UIDPLUS there is no UID EXPUNGE: the original stays flagged \Deleted (never
+    # a folder-wide EXPUNGE) and is skipped from then on.
+    [left] = old_dovecot.messages()
+    assert "T" in left.name.rpartition(":2,")[2]
+    assert poll(mailbox) == 0
+    assert InboundMail.objects.count() == 1
