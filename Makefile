@@ -34,6 +34,10 @@ run: $(VENV)/.installed messages
 test: $(VENV)/.installed-test messages
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
+# Inbound mail throughput and memory on PostgreSQL (BENCH_DATABASE_URL, BENCH_MAILS).
+bench: $(VENV)/.installed-test
+	$(BIN)/python tests/perf/bench_ingest.py
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -229,6 +229,18 @@ MAIL_ACK_TICKETS_PER_HOUR = env.int("MAIL_ACK_TICKETS_PER_HOUR", default=20)
 # Provider credentials for django-anymail (sending through an API, inbound webhooks).
 ANYMAIL = env.dict("ANYMAIL", default={})
 
+# Inbound mail (MAIL.md). Larger mail is refused by the listener (552) and quarantined
+# by the other sources.
+MAIL_MAX_MESSAGE_SIZE = env.int("MAIL_MAX_MESSAGE_MB", default=50) * 1024 * 1024
+# How often Celery beat polls each active IMAP/POP3 mailbox.
+MAIL_POLL_SECONDS = env.int("MAIL_POLL_SECONDS", default=60)
+# A mailbox failing to connect or sign in for this long raises an alert to administrators.
+MAIL_MAILBOX_ALERT_MINUTES = env.int("MAIL_MAILBOX_ALERT_MINUTES", default=30)
+# Mail still unprocessed after this long counts as "pending too long" on the health page.
+MAIL_STALE_MINUTES = env.int("MAIL_STALE_MINUTES", default=15)
+# Attempts (with back-off) at a mail that fails for an operator's reason before quarantine.
+MAIL_PROCESS_ATTEMPTS = env.int("MAIL_PROCESS_ATTEMPTS", default=5)
+
 # --- Background work ------------------------------------------------------------------
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost//")
@@ -249,6 +261,8 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# The queue tasks are sent to (workers consume it with -Q); tasks a worker queues go there too.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -261,6 +275,13 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "close-solved-tickets": {"task": "tickets.tasks.close_solved_tickets", "schedule": 3600.0},
     "sweep-outbound-mail": {"task": "mailgateway.sweep_outbound", "schedule": 60.0},
+    # Enqueues one fetch task per active mailbox (MAIL.md rule 3).
+    "poll-mailboxes": {
+        "task": "mailgateway.tasks.poll_mailboxes",
+        "schedule": float(MAIL_POLL_SECONDS),
+    },
+    # Re-enqueues mail whose task a broker lost, and raises mailbox alerts.
+    "sweep-inbound-mail": {"task": "mailgateway.tasks.sweep_inbound", "schedule": 300.0},
 }
 
 # --- Security -------------------------------------------------------------------------

@@ -10,6 +10,7 @@ urlpatterns = [
     path("tickets/", include("tickets.urls.portal")),
     path("staff/", include("tickets.urls.staff")),
     path("files/", include("tickets.urls.files")),
+    path("mail/", include("mailgateway.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

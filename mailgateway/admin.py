@@ -1,43 +1,107 @@
-from django.contrib import admin
+"""Admin of the mail gateway: mailboxes and their health, the raw mail, the quarantine with
+its reprocess button (MAIL.md rules 6 and 7)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
-from mailgateway.outbound.models import OAuth2Account, OutboundMail, Suppression
+from mailgateway.models import InboundMail, InboundStatus, Mailbox
+from mailgateway.pipeline import inbound_reprocess
+from mailgateway.selectors import COUNT_CAP, mail_health
+from mailgateway.store import raw_load
+from mailgateway.tasks import poll_mailbox
+
+RETRYABLE = (InboundStatus.FAILED, InboundStatus.QUARANTINED)
 
 
-@admin.register(OutboundMail)
-class OutboundMailAdmin(admin.ModelAdmin):
-    """Read-only: what went out, to whom, and what became of it."""
+class MailboxForm(forms.ModelForm):
+    password = forms.CharField(
+        label=_("password"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Leave empty to keep the current password."),
+    )
 
-    list_display = ["created_at", "kind", "subject", "recipients", "status", "attempts", "ticket"]
-    list_filter = ["status", "kind", "automatic"]
-    search_fields = ["subject", "message_id", "rate_address", "ticket__number"]
-    date_hierarchy = "created_at"
-    show_full_result_count = False
+    class Meta:
+        model = Mailbox
+        fields = ["name", "protocol", "host", "port", "security", "username", "password",
+                  "folder", "processed_folder", "default_department", "is_active"]  # fmt: skip
+
+    def clean_password(self) -> str:
+        return self.cleaned_data["password"] or (self.instance.password if self.instance else "")
+
+
+@admin.register(Mailbox)
+class MailboxAdmin(admin.ModelAdmin):
+    form = MailboxForm
+    list_display = ["name", "protocol", "host", "folder", "default_department", "is_active",
+                    "health", "last_success_at"]  # fmt: skip
+    list_filter = ["is_active", "protocol"]
+    readonly_fields = ["last_polled_at", "last_success_at", "failing_since", "alerted_at",
+                       "last_error"]  # fmt: skip
+    actions = ["fetch_now"]
+
+    @admin.display(description=_("health"))
+    def health(self, mailbox: Mailbox) -> str:
+        if mailbox.failing_since is None:
+            return format_html('<span style="color:#1a7f37">{}</span>', _("OK"))
+        label = _("FAILING, administrators alerted") if mailbox.is_failing else _("errors")
+        return format_html(
+            '<strong style="color:#b42318">{}</strong><br><small>{}</small>',
+            label,
+            mailbox.last_error[:200],
+        )
+
+    @admin.action(description=_("Fetch now"))
+    def fetch_now(self, request: HttpRequest, queryset) -> None:
+        for mailbox in queryset.filter(is_active=True):
+            poll_mailbox.delay(mailbox.pk)
+        self.message_user(request, _("Fetching queued."), messages.SUCCESS)
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [*InboundStatus.choices, ("attention", _("failed or quarantined"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "attention":
+            return queryset.filter(status__in=RETRYABLE)
+        if self.value():
+            return queryset.filter(status=self.value())
+        return queryset
+
+
+@admin.register(InboundMail)
+class InboundMailAdmin(admin.ModelAdmin):
+    """Read-only: mail changes through the pipeline, which runs the ticket services."""
+
+    list_display = ["id", "received_at", "status", "classification", "from_email", "subject",
+                    "ticket_link"]  # fmt: skip
+    list_display_links = ["id", "subject"]
+    list_filter = [StatusFilter, "source", "classification", "mailbox"]
+    search_fields = ["=id", "from_email", "subject", "message_id_header", "sha256"]
     list_select_related = ["ticket"]
-    readonly_fields = [
-        "kind",
-        "ticket",
-        "ticket_message",
-        "recipient",
-        "sender",
-        "recipients",
-        "subject",
-        "message_id",
-        "automatic",
-        "status",
-        "attempts",
-        "last_error",
-        "next_attempt_at",
-        "created_at",
-        "updated_at",
-        "sent_at",
-        "rendered",
-    ]
-    exclude = ["mime", "rate_address"]
-
-    @admin.display(description=_("rendered mail"))
-    def rendered(self, obj: OutboundMail) -> str:
-        return bytes(obj.mime).decode("utf-8", "replace")
+    date_hierarchy = "received_at"
+    show_full_result_count = False
+    actions = ["reprocess"]
+    change_list_template = "admin/mailgateway/inboundmail/change_list.html"
+    change_form_template = "admin/mailgateway/inboundmail/change_form.html"
+    fields = ["status", "error_kind", "last_error", "attempts", "classification", "source",
+              "mailbox", "uidvalidity", "uid", "source_id", "envelope_sender",
+              "envelope_recipients", "from_email", "subject", "message_id_header", "size",
+              "sha256", "department", "ticket", "message", "duplicate_of", "received_at",
+              "processed_at"]  # fmt: skip
+    readonly_fields = fields
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -45,18 +109,61 @@ class OutboundMailAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
-@admin.register(Suppression)
-class SuppressionAdmin(admin.ModelAdmin):
-    """Delete a row to mail the address again before it expires."""
+    @admin.display(description=_("ticket"))
+    def ticket_link(self, mail: InboundMail) -> str:
+        return f"#{mail.ticket.number}" if mail.ticket_id else "—"
 
-    list_display = ["address", "reason", "created_at", "expires_at"]
-    search_fields = ["address"]
-    readonly_fields = ["outbound"]
+    @admin.action(description=_("Reprocess the selected failed or quarantined mail"))
+    def reprocess(self, request: HttpRequest, queryset) -> None:
+        done = 0
+        for pk in queryset.filter(status__in=RETRYABLE).values_list("pk", flat=True):
+            inbound_reprocess(mail_id=pk)
+            done += 1
+        self.message_user(request, _("%(count)d mail reprocessed.") % {"count": done})
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/reprocess/",
+                self.admin_site.admin_view(require_POST(self.reprocess_view)),
+                name="mailgateway_inboundmail_reprocess",
+            ),
+            path(
+                "<int:pk>/raw/",
+                self.admin_site.admin_view(self.raw_view),
+                name="mailgateway_inboundmail_raw",
+            ),
+            *super().get_urls(),
+        ]
+
+    def reprocess_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        mail = get_object_or_404(InboundMail, pk=pk, status__in=RETRYABLE)
+        mail = inbound_reprocess(mail_id=mail.pk)
+        level = messages.SUCCESS if mail.status not in RETRYABLE else messages.ERROR
+        self.message_user(
+            request, _("Reprocessed: %(status)s") % {"status": mail.get_status_display()}, level
+        )
+        return HttpResponseRedirect(reverse("admin:mailgateway_inboundmail_change", args=[pk]))
+
+    def raw_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The mail exactly as received, as a download (never rendered in the browser)."""
+        mail = get_object_or_404(InboundMail, pk=pk)
+        response = HttpResponse(raw_load(mail.pk), content_type="application/octet-stream")
+        response["Content-Disposition"] = f'attachment; filename="inbound-{pk}.eml"'
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {"mail_health": mail_health(), "count_cap": COUNT_CAP, **(extra_context or {})}
+        return super().changelist_view(request, extra_context=extra)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        mail = get_object_or_404(InboundMail, pk=object_id)
+        extra = {"can_reprocess": mail.status in RETRYABLE, **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context=extra)
 
 
-@admin.register(OAuth2Account)
-class OAuth2AccountAdmin(admin.ModelAdmin):
-    list_display = ["name", "username", "expires_at", "last_refresh_at", "failing_since"]
-    readonly_fields = ["expires_at", "last_refresh_at", "last_error", "failing_since"]
-    search_fields = ["name", "username"]
+# The outbound half registers its own pages.
+from mailgateway.outbound import admin as outbound_admin  # noqa: E402, F401

@@ -1,7 +1,20 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
 class MailGatewayConfig(AppConfig):
     name = "mailgateway"
     verbose_name = _("Mail gateway")
+
+    def ready(self) -> None:
+        # Registers the Celery tasks in every process (web, commands), not only in workers
+        # (the sources queue them by name), and the receiver of anymail's inbound signal.
+        from mailgateway import tasks  # noqa: F401
+        from mailgateway.route import forget_addresses
+        from mailgateway.sources import webhooks  # noqa: F401
+
+        # The cached list of our addresses is dropped when a department or address changes.
+        for model in ("tickets.Department", "tickets.DepartmentAddress"):
+            post_save.connect(forget_addresses, sender=model, dispatch_uid=f"forget-{model}")
+            post_delete.connect(forget_addresses, sender=model, dispatch_uid=f"forget-d-{model}")

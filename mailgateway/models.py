@@ -1,5 +1,256 @@
-"""Models of the mail gateway. The outbound half keeps its own in mailgateway.outbound."""
+"""Inbound mail: the mailboxes we fetch from, and every raw mail we received (MAIL.md).
 
-from mailgateway.outbound.models import OutboundMail, OutboundStatus, Suppression
+The raw bytes live in the database (`InboundMail.raw`, a bytea on PostgreSQL): the
+commit that stores them is the acknowledgement point of every source (SMTP 250, IMAP
+move, pipe exit 0), and only a database commit makes "stored" and "recorded" one atomic
+fact: a file beside a row can exist without the row, or the row without a file that a
+crash never flushed. Lists never load the bytes (`InboundMail.objects` defers them).
+"""
 
-__all__ = ["OutboundMail", "OutboundStatus", "Suppression"]
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Protocol(models.TextChoices):
+    IMAP = "imap", "IMAP"
+    POP3 = "pop3", "POP3"
+
+
+class Security(models.TextChoices):
+    SSL = "ssl", _("SSL/TLS")
+    STARTTLS = "starttls", _("STARTTLS")
+    NONE = "none", _("None (only on a trusted network)")
+
+
+class Mailbox(models.Model):
+    """A mailbox the helpdesk fetches mail from, with its health (MAIL.md rules 3 and 7)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    protocol = models.CharField(
+        _("protocol"), max_length=8, choices=Protocol.choices, default=Protocol.IMAP
+    )
+    host = models.CharField(_("host"), max_length=255)
+    port = models.PositiveIntegerField(_("port"), default=993)
+    security = models.CharField(
+        _("security"), max_length=16, choices=Security.choices, default=Security.SSL
+    )
+    username = models.CharField(_("user"), max_length=255)
+    password = models.CharField(_("password"), max_length=255, blank=True)
+    folder = models.CharField(_("folder"), max_length=255, default="INBOX")
+    processed_folder = models.CharField(
+        _("move processed mail to"),
+        max_length=255,
+        blank=True,
+        help_text=_("IMAP folder for fetched mail; leave empty to delete it from the server."),
+    )
+    default_department = models.ForeignKey(
+        "tickets.Department",
+        verbose_name=_("default department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("For mail sent to none of the departments' addresses."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    last_polled_at = models.DateTimeField(_("last poll"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("last success"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
+    alerted_at = models.DateTimeField(_("administrators alerted"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("mailbox")
+        verbose_name_plural = _("mailboxes")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_failing(self) -> bool:
+        """Failing for longer than MAIL_MAILBOX_ALERT_MINUTES: administrators are told."""
+        if self.failing_since is None:
+            return False
+        limit = timezone.timedelta(minutes=settings.MAIL_MAILBOX_ALERT_MINUTES)
+        return timezone.now() - self.failing_since >= limit
+
+
+class Source(models.TextChoices):
+    IMAP = "imap", "IMAP"
+    POP3 = "pop3", "POP3"
+    SMTP = "smtp", "SMTP"
+    LMTP = "lmtp", "LMTP"
+    PIPE = "pipe", _("pipe")
+    WEBHOOK = "webhook", _("webhook")
+
+
+class InboundStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    PROCESSING = "processing", _("processing")
+    DONE = "done", _("done")
+    IGNORED = "ignored", _("ignored")
+    REJECTED = "rejected", _("rejected")
+    FAILED = "failed", _("failed (will retry)")
+    QUARANTINED = "quarantined", _("quarantined")
+
+
+# Statuses that are final: processing again changes nothing.
+FINAL_STATUSES = (InboundStatus.DONE, InboundStatus.IGNORED, InboundStatus.REJECTED)
+
+
+class ErrorKind(models.TextChoices):
+    SENDER = "sender", _("the sender's fault")
+    OPERATOR = "operator", _("an operator problem")
+
+
+class InboundMailQuerySet(models.QuerySet):
+    def stale(self, minutes: int | None = None):
+        minutes = settings.MAIL_STALE_MINUTES if minutes is None else minutes
+        cutoff = timezone.now() - timezone.timedelta(minutes=minutes)
+        pending = (InboundStatus.PENDING, InboundStatus.PROCESSING, InboundStatus.FAILED)
+        return self.filter(status__in=pending, received_at__lt=cutoff)
+
+
+class InboundMailManager(models.Manager.from_queryset(InboundMailQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().defer("raw")
+
+
+class InboundMail(models.Model):
+    """One received message, stored raw before anything else (MAIL.md no-loss rule 2)."""
+
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    mailbox = models.ForeignKey(
+        Mailbox,
+        verbose_name=_("mailbox"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mails",
+    )
+    uidvalidity = models.BigIntegerField(_("UIDVALIDITY"), null=True, blank=True)
+    uid = models.CharField(_("UID"), max_length=255, blank=True)
+    source_id = models.CharField(
+        _("source reference"),
+        max_length=255,
+        blank=True,
+        help_text=_("SMTP queue id, pipe run or provider event id."),
+    )
+    # None when the source does not know it; "" for a null sender (<>): a bounce sign.
+    envelope_sender = models.CharField(  # noqa: DJ001 - unknown and empty differ
+        _("envelope sender"), max_length=998, null=True, blank=True
+    )
+    envelope_recipients = models.JSONField(_("envelope recipients"), default=list, blank=True)
+    raw = models.BinaryField(_("raw message"))
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    message_id_header = models.CharField(_("Message-ID"), max_length=998, blank=True)
+    # Same Message-ID (or, without one, same bytes) = same mail: it makes one ticket message.
+    dedupe_key = models.CharField(max_length=80, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=InboundStatus.choices, default=InboundStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    error_kind = models.CharField(
+        _("error kind"), max_length=16, choices=ErrorKind.choices, blank=True
+    )
+    classification = models.CharField(_("classification"), max_length=16, blank=True)
+    from_email = models.CharField(_("from"), max_length=254, blank=True)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    department = models.ForeignKey(
+        "tickets.Department",
+        verbose_name=_("department"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("ticket"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inbound_mails",
+    )
+    message = models.OneToOneField(
+        "tickets.Message",
+        verbose_name=_("ticket message"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inbound_mail",
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+    )
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+
+    objects = InboundMailManager()
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("inbound mail")
+        verbose_name_plural = _("inbound mail")
+        constraints = [
+            # A re-fetch of the same IMAP/POP3 message is the same row (MAIL.md rule 2).
+            models.UniqueConstraint(
+                fields=["mailbox", "uidvalidity", "uid"],
+                condition=Q(mailbox__isnull=False),
+                name="inbound_mailbox_uid_unique",
+            ),
+            # A replayed webhook or a retried pipe run is the same row.
+            models.UniqueConstraint(
+                fields=["source", "source_id"],
+                condition=~Q(source_id=""),
+                name="inbound_source_id_unique",
+            ),
+            # One ticket message per mail, however often it arrives (MAIL.md rule 5).
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=Q(message__isnull=False),
+                name="inbound_one_message_per_mail",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "received_at"], name="inbound_status_received"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} #{self.pk} {self.subject or self.message_id_header}"
+
+
+# The outbound half keeps its models beside its outbox (mailgateway.outbound.models).
+from mailgateway.outbound.models import (  # noqa: E402
+    OAuth2Account,
+    OutboundMail,
+    OutboundStatus,
+    Suppression,
+)
+
+__all__ = [
+    "ErrorKind",
+    "InboundMail",
+    "InboundStatus",
+    "Mailbox",
+    "OAuth2Account",
+    "OutboundMail",
+    "OutboundStatus",
+    "Protocol",
+    "Security",
+    "Source",
+    "Suppression",
+]

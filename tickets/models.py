@@ -10,6 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class MailPolicy(models.TextChoices):
+    """Whose mail may open tickets in a department (P7)."""
+
+    ANYONE = "anyone", _("Anyone: unknown senders become customers")
+    REGISTERED = "registered", _("Registered customers only")
+
+
 class Department(models.Model):
     """A team with its own queue, inbound addresses, sender identity and signature (R9, R12)."""
 
@@ -19,6 +26,16 @@ class Department(models.Model):
     sender_address = models.EmailField(_("sender address"), blank=True)
     signature = models.TextField(_("signature"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    mail_policy = models.CharField(
+        _("mail from"),
+        max_length=16,
+        choices=MailPolicy.choices,
+        default=MailPolicy.ANYONE,
+        help_text=_(
+            "With registered customers only, mail from unknown senders is kept and shown "
+            "to agents as rejected instead of opening a ticket."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -398,6 +415,7 @@ class EventVerb(models.TextChoices):
     CLOSED = "closed", _("closed the ticket")
     REOPENED = "reopened", _("reopened the ticket")
     RATED = "rated", _("rated the answer")
+    PARTICIPANT_ADDED = "participant_added", _("added a participant")
 
 
 class TicketEvent(models.Model):

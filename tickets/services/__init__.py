@@ -1,7 +1,7 @@
 """Every change of a ticket's state goes through these functions (STYLE.md, services)."""
 
 from helpdesk.errors import ActionNotAllowed, NotPermitted, ServiceError
-from tickets.services.messages import message_add, note_add, reply_add
+from tickets.services.messages import message_add, note_add, participants_add, reply_add
 from tickets.services.ratings import rating_open, rating_set, ticket_rating
 from tickets.services.tickets import (
     ticket_assign,
@@ -20,6 +20,7 @@ __all__ = [
     "ServiceError",
     "message_add",
     "note_add",
+    "participants_add",
     "rating_open",
     "rating_set",
     "reply_add",

@@ -12,7 +12,15 @@ from accounts.models import User
 from helpdesk.errors import ActionNotAllowed, NotPermitted
 from mailgateway.outbound import notify
 from tickets import access
-from tickets.models import Channel, EventVerb, Message, MessageKind, Status, Ticket
+from tickets.models import (
+    Channel,
+    EventVerb,
+    Message,
+    MessageKind,
+    Status,
+    Ticket,
+    TicketParticipant,
+)
 from tickets.services.common import (
     message_create,
     require_agent_access,
@@ -40,12 +48,16 @@ def message_add(
     message_id: str = "",
     in_reply_to: str = "",
     references: str = "",
+    automatic: bool = False,
 ) -> Message:
     """A customer writes into his ticket (P4).
 
     Pending goes back to open; a solved ticket reopens, a closed one too within the reopen
     window. Past the window the message opens a new ticket that links to the old one; the
     returned message then belongs to that new ticket.
+
+    `automatic` (an auto-reply or out-of-office the mail gateway recognised, MAIL.md) adds
+    the message and changes nothing else: no reopening, no status, no waiting clock.
     """
     attachments = list(attachments)
     require_content(body_text, body_html, attachments)
@@ -54,7 +66,9 @@ def message_add(
     ticket_lock(ticket)
     if not access.can_see(actor, ticket):
         raise NotPermitted()
-    if not reopen_window_open(ticket):
+    if automatic:
+        require_not_closed(ticket)
+    elif not reopen_window_open(ticket):
         follow_up = ticket_open(
             actor=actor,
             subject=ticket.subject,
@@ -87,6 +101,10 @@ def message_add(
         created_at=now,
     )
     event_record(ticket=ticket, actor=actor, verb=EventVerb.MESSAGE_ADDED, message=message)
+    if automatic:
+        ticket.updated_at = now
+        ticket.save(update_fields=["updated_at"])
+        return message
     if ticket.status in (Status.SOLVED, Status.CLOSED):
         status_change(actor=actor, ticket=ticket, status=Status.OPEN, verb=EventVerb.REOPENED)
     elif ticket.status == Status.PENDING:
@@ -170,25 +188,31 @@ def reply_add(
 @transaction.atomic
 def note_add(
     *,
-    actor: User,
+    actor: User | None,
     ticket: Ticket,
     body_text: str,
     attachments: Iterable[NewAttachment] = (),
+    channel: Channel = Channel.WEB,
+    message_id: str = "",
 ) -> Message:
     """An internal note (R16): agents only, never shown or mailed to the customer.
 
     Notes are allowed on closed tickets too: they change nothing the customer sees.
+    `actor=None` is the helpdesk itself: the mail gateway filing a bounce, a read receipt
+    or an automatic reply to a closed ticket (MAIL.md), with `channel` e-mail.
     """
     attachments = list(attachments)
     require_content(body_text, "", attachments)
     ticket_lock(ticket)
-    require_agent_access(actor, ticket)
+    if actor is not None:
+        require_agent_access(actor, ticket)
     message = message_create(
         ticket=ticket,
         author=actor,
         kind=MessageKind.NOTE,
-        channel=Channel.WEB,
+        channel=channel,
         body_text=body_text,
+        message_id=message_id,
         attachments=attachments,
         created_at=timezone.now(),
     )
@@ -196,3 +220,40 @@ def note_add(
     ticket.updated_at = message.created_at
     ticket.save(update_fields=["updated_at"])
     return message
+
+
+PARTICIPANTS_MAX = 20
+
+
+@transaction.atomic
+def participants_add(*, actor: User | None, ticket: Ticket, users: Iterable[User]) -> list[User]:
+    """People the requester or an agent copied join the ticket (MAIL.md rule 9), up to a cap.
+
+    `actor` is the requester or an agent with access, or None for the helpdesk acting on
+    their mail. Agents, the requester and inactive accounts are never added. Returns the
+    people added.
+    """
+    ticket_lock(ticket)
+    if actor is not None and actor.pk != ticket.requester_id:
+        require_agent_access(actor, ticket)
+    present = set(ticket.participant_links.values_list("user_id", flat=True))
+    room = PARTICIPANTS_MAX - len(present)
+    added = []
+    for user in users:
+        if room <= 0:
+            break
+        if user.pk in present or user.pk == ticket.requester_id or user.is_agent:
+            continue
+        if not user.is_active:
+            continue
+        TicketParticipant.objects.create(ticket=ticket, user=user, added_by=actor)
+        event_record(
+            ticket=ticket,
+            actor=actor,
+            verb=EventVerb.PARTICIPANT_ADDED,
+            after={"participant": person_ref(user)},
+        )
+        present.add(user.pk)
+        added.append(user)
+        room -= 1
+    return added

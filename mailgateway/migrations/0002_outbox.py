@@ -12,7 +12,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('tickets', '0001_initial'),
+        ('tickets', '0004_department_mail_policy'),
+        ('mailgateway', '0001_inbound_mail_and_mailboxes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mailgateway', '0001_outbox'),
+        ('mailgateway', '0002_outbox'),
     ]
 
     operations = [

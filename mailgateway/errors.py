@@ -1,0 +1,26 @@
+"""The gateway's two kinds of failure (STYLE.md): the sender's fault and an operator's problem."""
+
+from __future__ import annotations
+
+
+class MailError(Exception):
+    """Processing a mail went wrong; `reason` is for the admin page and the log."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+class SenderError(MailError):
+    """The mail itself is the problem (no usable sender, too large...): logged at info, the
+    raw mail kept; retrying changes nothing."""
+
+
+class OperatorError(MailError):
+    """Something an operator must fix (no department for an address, the database down):
+    logged as an error, the mail retried with back-off and then quarantined."""
+
+
+class TemporaryStoreError(Exception):
+    """The raw mail could not be stored: the source must not acknowledge it (SMTP 4xx,
+    pipe exit 75, IMAP left on the server)."""

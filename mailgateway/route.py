@@ -1,0 +1,149 @@
+"""Where a mail belongs: its department (R9) and the ticket it continues (R6, MAIL.md rule 9).
+
+Reads only. The department comes from the address the mail was delivered to; the thread
+from, in this order, the Message-IDs it answers, a signed reply token in a recipient
+address, a `[#number]` subject tag. Whether the sender may add to that ticket is decided
+here too, by `may_append()`.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+
+from accounts.models import User, normalize_email
+from mailgateway.identity import message_id_ticket, reply_token_ticket
+from mailgateway.models import InboundMail
+from mailgateway.parse import ParsedMail
+from tickets import access
+from tickets.models import Department, DepartmentAddress, Message, Ticket, TicketParticipant
+
+SUBJECT_TAG = re.compile(r"\[#(\d{1,9})\]")
+MAX_THREAD_IDS = 100
+
+
+def base_address(address: str) -> str:
+    """support+anything@example.com -> support@example.com (plus-addressing)."""
+    local, at, domain = normalize_email(address).rpartition("@")
+    if not at:
+        return normalize_email(address)
+    return f"{local.split('+', 1)[0]}@{domain}"
+
+
+def delivery_addresses(mail: InboundMail, parsed: ParsedMail) -> list[str]:
+    """Where the mail was sent, most reliable first: envelope, Delivered-To and
+    X-Original-To, then To and Cc."""
+    found = [*mail.envelope_recipients, *parsed.delivered_to, *parsed.to, *parsed.cc]
+    return list(dict.fromkeys(normalize_email(a) for a in found if a))
+
+
+# Our addresses change rarely and are read for every mail: each process keeps them for
+# a minute. A change in this process (the admin) clears them at once (apps.py).
+ADDRESSES_TTL = 60.0
+_addresses: tuple[float, dict[str, Department]] | None = None
+
+
+def our_addresses() -> dict[str, Department]:
+    """Every address of ours (inbound and sender addresses) and its department."""
+    global _addresses
+    now = time.monotonic()
+    if _addresses is None or now - _addresses[0] > ADDRESSES_TTL:
+        _addresses = (now, _load_addresses())
+    return _addresses[1]
+
+
+def forget_addresses(**kwargs) -> None:
+    global _addresses
+    _addresses = None
+
+
+def _load_addresses() -> dict[str, Department]:
+    ours: dict[str, Department] = {}
+    addresses = DepartmentAddress.objects.select_related("department")
+    for row in addresses:
+        ours[normalize_email(row.address)] = row.department
+    for department in Department.objects.exclude(sender_address=""):
+        ours.setdefault(normalize_email(department.sender_address), department)
+    return ours
+
+
+def is_ours(address: str, ours: dict[str, Department]) -> bool:
+    return normalize_email(address) in ours or base_address(address) in ours
+
+
+def department_for(
+    addresses: list[str], ours: dict[str, Department], default: Department | None
+) -> Department | None:
+    """The department of the first of our addresses the mail went to, else the default."""
+    for address in addresses:
+        department = ours.get(address) or ours.get(base_address(address))
+        if department is not None and department.is_active:
+            return department
+    return default
+
+
+@dataclass(frozen=True)
+class Thread:
+    ticket: Ticket
+    found_by: str  # "message-id", "reply-token" or "subject"
+
+
+def _ticket_by_number(number: int | None) -> Ticket | None:
+    if number is None:
+        return None
+    return Ticket.objects.select_related("department").filter(number=number).first()
+
+
+def thread_for_ids(message_ids: tuple[str, ...] | list[str]) -> Ticket | None:
+    """The ticket of the first Message-ID that is one we sent (signed) or stored.
+
+    One query for all the stored ones, however long the References header is.
+    """
+    stored: dict[str, Ticket] = {}
+    unsigned = [mid for mid in message_ids if message_id_ticket(mid) is None]
+    if unsigned:
+        rows = (
+            Message.objects.filter(message_id__in=unsigned[:MAX_THREAD_IDS])
+            .select_related("ticket__department")
+            .order_by("-id")
+        )
+        stored = {row.message_id: row.ticket for row in rows}  # the first stored wins
+    for message_id in message_ids:
+        ticket = _ticket_by_number(message_id_ticket(message_id)) or stored.get(message_id)
+        if ticket is not None:
+            return ticket
+    return None
+
+
+def thread_find(parsed: ParsedMail, addresses: list[str]) -> Thread | None:
+    """MAIL.md rule 9: In-Reply-To, then References; reply token; subject tag. First hit wins."""
+    ticket = thread_for_ids(parsed.thread_ids)
+    if ticket is not None:
+        return Thread(ticket, "message-id")
+    for address in addresses:
+        ticket = _ticket_by_number(reply_token_ticket(address))
+        if ticket is not None:
+            return Thread(ticket, "reply-token")
+    match = SUBJECT_TAG.search(parsed.subject)
+    ticket = _ticket_by_number(int(match.group(1))) if match else None
+    if ticket is not None:
+        return Thread(ticket, "subject")
+    return None
+
+
+def user_for(address: str) -> User | None:
+    """The account of an address, matched case-insensitively (addresses are stored
+    lower-cased: accounts.models.normalize_email)."""
+    return User.objects.filter(email=normalize_email(address)).first()
+
+
+def may_append(user: User | None, ticket: Ticket) -> bool:
+    """Only the requester, a participant or an agent with access adds to a ticket by mail."""
+    if user is None or not user.is_active:
+        return False
+    if user.pk == ticket.requester_id:
+        return True
+    if user.is_agent:
+        return access.can_work(user, ticket)
+    return TicketParticipant.objects.filter(ticket=ticket, user=user).exists()

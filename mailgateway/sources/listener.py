@@ -1,0 +1,125 @@
+"""An SMTP/LMTP listener that Postfix or Exim deliver to (MAIL.md no-loss rule 1).
+
+It answers 250 only after the raw mail and its row are committed, 451 (4.3.0) when they
+could not be (the MTA keeps the mail and retries), 552 (5.3.4) for mail over
+MAIL_MAX_MESSAGE_MB and, unless told to accept any recipient, 550 (5.1.1) for an address
+that is none of our departments'. Database work runs in a thread pool: the event loop
+never blocks on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.lmtp import LMTP
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from django.conf import settings
+from django.db import DatabaseError, close_old_connections
+
+from mailgateway.errors import TemporaryStoreError
+from mailgateway.models import Source
+from mailgateway.route import is_ours, our_addresses
+from mailgateway.store import inbound_store
+
+logger = logging.getLogger("mailgateway")
+
+TOO_BIG = "552 5.3.4 Message too big for this system"
+TRY_LATER = "451 4.3.0 The message could not be stored; please try again later"
+
+
+def _in_thread(function, *args, **kwargs):
+    close_old_connections()
+    try:
+        return function(*args, **kwargs)
+    finally:
+        close_old_connections()
+
+
+def _recipient_known(address: str) -> bool:
+    return is_ours(address, our_addresses())
+
+
+def _store(raw: bytes, source: Source, sender: str, recipients: list[str]) -> int:
+    mail, _created = inbound_store(
+        raw=raw,
+        source=source,
+        source_id=f"{source}-{uuid.uuid4().hex}",
+        envelope_sender=sender,
+        envelope_recipients=recipients,
+    )
+    return mail.pk
+
+
+class InboundHandler:
+    """aiosmtpd handler: checks recipients, stores each message before answering."""
+
+    def __init__(self, *, lmtp: bool = False, accept_any_recipient: bool = False) -> None:
+        self.source = Source.LMTP if lmtp else Source.SMTP
+        self.lmtp = lmtp
+        self.accept_any_recipient = accept_any_recipient
+
+    async def handle_RCPT(self, server, session: Session, envelope: Envelope, address, options):
+        if not self.accept_any_recipient:
+            try:
+                known = await asyncio.to_thread(_in_thread, _recipient_known, address)
+            except DatabaseError:
+                return "451 4.3.0 Temporary failure; please try again later"
+            if not known:
+                return "550 5.1.1 No such recipient here"
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server, session: Session, envelope: Envelope):
+        raw = envelope.original_content or b""
+        recipients = list(envelope.rcpt_tos)
+        if len(raw) > settings.MAIL_MAX_MESSAGE_SIZE:
+            return TOO_BIG
+        try:
+            mail_id = await asyncio.to_thread(
+                _in_thread, _store, raw, self.source, envelope.mail_from or "", recipients
+            )
+        except (TemporaryStoreError, DatabaseError) as exc:
+            logger.error("listener could not store a mail: %s", exc)
+            reply = TRY_LATER
+        else:
+            reply = f"250 2.0.0 Stored as {mail_id}"
+        if self.lmtp:  # LMTP answers once per recipient
+            return "\r\n".join([reply] * max(1, len(recipients)))
+        return reply
+
+
+class _Replies:
+    """Our enhanced status code for "too big", where aiosmtpd words it its own way."""
+
+    async def push(self, status: str) -> None:
+        if status.startswith("552 Error"):
+            status = TOO_BIG
+        await super().push(status)
+
+
+class HelpdeskSMTP(_Replies, SMTP):
+    pass
+
+
+class HelpdeskLMTP(_Replies, LMTP):
+    pass
+
+
+class ListenerController(Controller):
+    def __init__(self, handler: InboundHandler, *, hostname: str, port: int) -> None:
+        self.lmtp = handler.lmtp
+        super().__init__(
+            handler,
+            hostname=hostname,
+            port=port,
+            data_size_limit=settings.MAIL_MAX_MESSAGE_SIZE,
+            decode_data=False,
+            ready_timeout=10,
+        )
+
+    def factory(self):
+        server = HelpdeskLMTP if self.lmtp else HelpdeskSMTP
+        return server(self.handler, **self.SMTP_kwargs)

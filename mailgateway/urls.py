@@ -1,0 +1,52 @@
+"""Mounted at /mail/: the providers' inbound webhooks (through anymail) and the mail health.
+
+The webhooks answer only once ANYMAIL's WEBHOOK_SECRET is set: anymail would otherwise
+accept unauthenticated posts for the providers that sign nothing (SendGrid, Postmark),
+and anyone could inject mail. Mailgun's requests carry its signature besides.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from anymail.webhooks.mailgun import MailgunInboundWebhookView
+from anymail.webhooks.postmark import PostmarkInboundWebhookView
+from anymail.webhooks.sendgrid import SendGridInboundWebhookView
+from django.conf import settings
+from django.http import Http404
+from django.urls import path, re_path
+
+from mailgateway import views
+
+app_name = "mailgateway"
+
+
+def secret_required(view):
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not settings.ANYMAIL.get("WEBHOOK_SECRET"):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    guarded.csrf_exempt = True
+    return guarded
+
+
+urlpatterns = [
+    re_path(
+        r"^webhooks/mailgun/inbound(_mime)?/$",
+        secret_required(MailgunInboundWebhookView.as_view()),
+        name="mailgun_inbound",
+    ),
+    path(
+        "webhooks/sendgrid/inbound/",
+        secret_required(SendGridInboundWebhookView.as_view()),
+        name="sendgrid_inbound",
+    ),
+    path(
+        "webhooks/postmark/inbound/",
+        secret_required(PostmarkInboundWebhookView.as_view()),
+        name="postmark_inbound",
+    ),
+    path("health/", views.health, name="health"),
+]
