@@ -150,9 +150,14 @@ def classify(mail: ParsedMail, *, envelope_sender: str | None = None) -> Classif
 
 
 def permanent_failures(mail: ParsedMail) -> list[str]:
-    """Recipients a bounce reports as permanently failed (status 5.x.x)."""
+    """Recipients a bounce reports as permanently failed: status 5.x.x, or "failed" without
+    a status. A 4.x.x (an MTA that gave up retrying) may work again: not permanent."""
     return [
         report.recipient
         for report in mail.delivery_reports
-        if report.recipient and (report.status.startswith("5") or report.action == "failed")
+        if report.recipient
+        and (
+            report.status.startswith("5")
+            or (report.action == "failed" and not report.status.startswith("4"))
+        )
     ]

@@ -1,9 +1,7 @@
-"""Where the outbound half of the gateway plugs into inbound mail (the next issue).
+"""Where the outbound half of the gateway plugs into inbound mail.
 
-Each hook is called inside the processing transaction, after the decision is made; today
-they only log. The outbound issue replaces their bodies (or queues its mail from them with
-`transaction.on_commit`): the suppression list, the polite reply to a rejected sender,
-notifying the assignee of automatic mail, the alerts to administrators.
+Each hook is called inside the processing transaction, after the decision is made: the
+outbox rows it writes commit with the inbound mail's status (MAIL.md rules 5 and 8).
 """
 
 from __future__ import annotations
@@ -12,23 +10,52 @@ import logging
 
 from django.core.mail import mail_admins
 
+from mailgateway.classify import AUTOMATIC, Classification, has_null_return_path
 from mailgateway.models import InboundMail, Mailbox
-from tickets.models import Ticket
+from mailgateway.outbound import notify, outbox
+from mailgateway.parse import ParsedMail
+from tickets.models import Department, Ticket
 
 logger = logging.getLogger("mailgateway")
 
 
-def bounce_received(*, addresses: list[str], ticket: Ticket | None, mail: InboundMail) -> None:
-    """A delivery report said these addresses fail permanently (5.x.x): MAIL.md loops rule 3
-    puts them on the suppression list for a while (outbound issue)."""
+def bounce_received(
+    *,
+    addresses: list[str],
+    ticket: Ticket | None,
+    mail: InboundMail,
+    returned_message_ids: list[str] = (),
+    reason: str = "",
+) -> None:
+    """A delivery report about our mail: the mail it returns is marked bounced, and the
+    addresses that fail permanently (5.x.x) are suppressed for a while (MAIL.md loops 3)."""
     if addresses:
         logger.info("bounce %s: permanent failure for %s", mail.pk, ", ".join(addresses))
+    outbox.bounces_record(
+        message_ids=list(returned_message_ids), addresses=addresses, reason=reason or "bounce"
+    )
 
 
-def sender_rejected(*, mail: InboundMail, reason: str) -> None:
-    """A department accepts registered customers only and this sender is not one: the
-    outbound issue sends him one polite, rate-limited reply (never to a null return path)."""
+def sender_rejected(
+    *,
+    mail: InboundMail,
+    parsed: ParsedMail,
+    kind: Classification,
+    reason: str,
+    department: Department,
+) -> None:
+    """A department accepts registered customers only and this sender is not one: he gets
+    one polite reply a day, never when his mail was automatic or had a null return path."""
     logger.info("inbound mail %s rejected: %s", mail.pk, reason)
+    if kind in AUTOMATIC or has_null_return_path(parsed, mail.envelope_sender):
+        return
+    notify.sender_rejected(
+        address=parsed.from_email,
+        name=parsed.from_name,
+        subject=parsed.subject,
+        message_id=parsed.message_id,
+        department=department,
+    )
 
 
 def automatic_mail_added(*, mail: InboundMail, ticket: Ticket) -> None:

@@ -26,7 +26,13 @@ from accounts.models import User
 from accounts.services import customer_get_or_create
 from helpdesk.errors import ServiceError
 from mailgateway import hooks
-from mailgateway.classify import AUTOMATIC, Classification, classify, permanent_failures
+from mailgateway.classify import (
+    AUTOMATIC,
+    Classification,
+    classify,
+    has_null_return_path,
+    permanent_failures,
+)
 from mailgateway.errors import OperatorError, SenderError
 from mailgateway.models import FINAL_STATUSES, ErrorKind, InboundMail, InboundStatus
 from mailgateway.parse import ParsedMail, parse
@@ -274,7 +280,11 @@ def _open(
                 InboundStatus.REJECTED,
                 reason,
                 department=department,
-                hooks=[lambda: hooks.sender_rejected(mail=mail, reason=reason)],
+                hooks=[
+                    lambda: hooks.sender_rejected(
+                        mail=mail, parsed=parsed, kind=kind, reason=reason, department=department
+                    )
+                ],
             )
         user, _created = customer_get_or_create(email=sender, name=parsed.from_name)
     if user.is_agent or not user.is_active:
@@ -296,6 +306,8 @@ def _open(
             department=department,
             attachments=attachments,
             linked_ticket=linked,
+            # An auto-reply, a bounce-like or bulk mail: no acknowledgement, nobody told.
+            automatic=kind in AUTOMATIC or has_null_return_path(parsed, mail.envelope_sender),
             **_threading(parsed),
         )
     except ServiceError as exc:
@@ -397,7 +409,15 @@ def _report(
     outcome = Outcome(
         InboundStatus.DONE, ticket=ticket, message=message, department=ticket.department
     )
-    outcome.hooks.append(lambda: hooks.bounce_received(addresses=failed, ticket=ticket, mail=mail))
+    outcome.hooks.append(
+        lambda: hooks.bounce_received(
+            addresses=failed,
+            ticket=ticket,
+            mail=mail,
+            returned_message_ids=list(parsed.returned_message_ids),
+            reason="; ".join(lines[1:]) or lines[0],
+        )
+    )
     return outcome
 
 

@@ -30,7 +30,7 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from mailgateway import identity
-from tickets.models import INTERNAL_KINDS, Message, Ticket
+from tickets.models import INTERNAL_KINDS, Department, Message, Ticket
 
 REFERENCES_MAX = 20
 
@@ -85,7 +85,7 @@ class Draft:
         return self.mime.as_bytes()
 
 
-def address(name: str, email: str) -> Address:
+def address_of(name: str, email: str) -> Address:
     local, _, domain = email.rpartition("@")
     return Address(display_name=name or "", username=local, domain=domain)
 
@@ -203,9 +203,9 @@ def _customer_mail(
         subject=subject,
         text=text,
         html=html,
-        from_address=address(name, from_email),
-        to=[address(recipient.name, recipient.email)],
-        cc=[address(person.name, person.email) for person in cc],
+        from_address=address_of(name, from_email),
+        to=[address_of(recipient.name, recipient.email)],
+        cc=[address_of(person.name, person.email) for person in cc],
         reply_to=identity.reply_address(from_email, ticket.number),
         headers=headers,
     )
@@ -298,8 +298,8 @@ def agent_notification(
         subject=subject,
         text=text,
         html=html,
-        from_address=address(ticket.department.name, settings.DEFAULT_FROM_EMAIL),
-        to=[address(agent.name, agent.email)],
+        from_address=address_of(ticket.department.name, settings.DEFAULT_FROM_EMAIL),
+        to=[address_of(agent.name, agent.email)],
         headers=_headers(ticket, automatic=True),
     )
     return Draft(
@@ -323,8 +323,8 @@ def account(name: str, user: User, context: dict) -> Draft:
         subject=subject,
         text=text,
         html=html,
-        from_address=address("", settings.DEFAULT_FROM_EMAIL),
-        to=[address(user.name, user.email)],
+        from_address=address_of("", settings.DEFAULT_FROM_EMAIL),
+        to=[address_of(user.name, user.email)],
         headers=_headers(None, automatic=True),
     )
     return Draft(
@@ -334,5 +334,41 @@ def account(name: str, user: User, context: dict) -> Draft:
         sender=settings.DEFAULT_FROM_EMAIL,
         recipients=[user.email],
         recipient=user,
+        automatic=True,
+    )
+
+
+def rejected(
+    *, address: str, name: str, subject: str, in_reply_to: str, department: Department
+) -> Draft:
+    """To a sender the department does not accept: where to register or whom to ask."""
+    sender_name = department.sender_name or department.name
+    from_email = department.sender_address or settings.DEFAULT_FROM_EMAIL
+    context = {
+        "name": name,
+        "subject": subject,
+        "department": department,
+        "signup_url": site_link(reverse("accounts:signup")),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject_line, text, html = _render(Kind.REJECTED, context)
+    headers = _headers(None, automatic=True)
+    if in_reply_to:
+        headers["In-Reply-To"] = in_reply_to
+        headers["References"] = in_reply_to
+    mime = _mime(
+        subject=subject_line,
+        text=text,
+        html=html,
+        from_address=address_of(sender_name, from_email),
+        to=[address_of(name, address)],
+        headers=headers,
+    )
+    return Draft(
+        kind=Kind.REJECTED,
+        mime=mime,
+        ticket=None,
+        sender=from_email,
+        recipients=[address],
         automatic=True,
     )

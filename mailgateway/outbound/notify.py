@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from accounts.models import DepartmentMembership, Role, User
 from mailgateway.outbound import compose, mailer
-from tickets.models import Message, RatingScore, Status, Ticket
+from mailgateway.outbound.models import OutboundMail
+from tickets.models import Department, Message, RatingScore, Status, Ticket
 from tickets.rating_links import rating_url
 
 logger = logging.getLogger(__name__)
@@ -53,9 +54,12 @@ def _flooding(requester: User) -> bool:
     return count > settings.MAIL_ACK_TICKETS_PER_HOUR
 
 
-def ticket_opened(ticket: Ticket, *, actor: User, acknowledge: bool = True) -> None:
-    """Acknowledge the requester (P6); tell the department's agents."""
-    if acknowledge and ticket.requester.is_active:
+def ticket_opened(ticket: Ticket, *, actor: User, automatic: bool = False) -> None:
+    """Acknowledge the requester (P6); tell the department's agents. Mail from an automatic
+    sender gets no acknowledgement and no one is told (MAIL.md, loops rule 5)."""
+    if automatic:
+        return
+    if ticket.requester.is_active:
         if _flooding(ticket.requester):
             logger.error(
                 "acknowledgements stopped: %s opened more than %s tickets within an hour",
@@ -114,3 +118,23 @@ def ticket_solved(ticket: Ticket) -> None:
     """Solved without an answer: the customer hears it and may rate (W4)."""
     if ticket.requester.is_active:
         mailer.post(compose.solved(ticket, **_rating_links(ticket)))
+
+
+def sender_rejected(
+    *, address: str, name: str, subject: str, message_id: str, department: Department
+) -> None:
+    """The polite reply to a sender a department does not accept: one a day per address."""
+    since = timezone.now() - timedelta(days=1)
+    already = OutboundMail.objects.filter(
+        kind=compose.Kind.REJECTED, rate_address=address.lower(), created_at__gt=since
+    ).exists()
+    if address and not already:
+        mailer.post(
+            compose.rejected(
+                address=address,
+                name=name,
+                subject=subject,
+                in_reply_to=message_id,
+                department=department,
+            )
+        )

@@ -256,19 +256,18 @@ def suppression_add(*, address: str, reason: str, outbound: OutboundMail | None 
     )
 
 
-def bounce_record(
-    *, original_message_id: str, address: str, reason: str, permanent: bool
-) -> OutboundMail | None:
-    """A bounce came back for a mail we sent (the inbound gateway calls this)."""
-    row = OutboundMail.objects.filter(message_id=original_message_id).first()
-    if row is not None:
-        row.status = OutboundStatus.BOUNCED if permanent else row.status
+def bounces_record(*, message_ids: list[str], addresses: list[str], reason: str) -> int:
+    """A delivery report returned these mails of ours: each is marked bounced, and the
+    addresses that failed permanently are suppressed. Returns the mails marked."""
+    rows = list(OutboundMail.objects.filter(message_id__in=message_ids)) if message_ids else []
+    for row in rows:
+        row.status = OutboundStatus.BOUNCED
         row.last_error = reason[:4000]
         row.updated_at = timezone.now()
         row.save(update_fields=["status", "last_error", "updated_at"])
-    if permanent and address:
-        suppression_add(address=address, reason=reason, outbound=row)
-    return row
+    for address in addresses:
+        suppression_add(address=address, reason=reason, outbound=rows[0] if rows else None)
+    return len(rows)
 
 
 def stuck() -> list[int]:

@@ -62,11 +62,10 @@ def test_bounces_show_on_the_message_they_bounced(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         reply = services.reply_add(actor=agent, ticket=ticket, body_text="hello")
-    outbox.bounce_record(
-        original_message_id=reply.message_id,
-        address=ticket.requester.email,
+    outbox.bounces_record(
+        message_ids=[reply.message_id],
+        addresses=[ticket.requester.email],
         reason="550 5.2.1 Mailbox disabled",
-        permanent=True,
     )
     html = page(client, agent, ticket)
     assert "delivery-bounced" in html and "Mailbox disabled" in html

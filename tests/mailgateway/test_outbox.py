@@ -148,12 +148,15 @@ def test_bounces_recorded_by_the_gateway_suppress_the_address(
     agent, ticket, smtp_server, django_capture_on_commit_callbacks
 ):
     message = reply(agent, ticket, django_capture_on_commit_callbacks)
-    row = outbox.bounce_record(
-        original_message_id=message.message_id,
-        address=ticket.requester.email,
-        reason="550 5.1.1 user unknown",
-        permanent=True,
+    assert (
+        outbox.bounces_record(
+            message_ids=[message.message_id],
+            addresses=[ticket.requester.email],
+            reason="550 5.1.1 user unknown",
+        )
+        == 1
     )
+    row = OutboundMail.objects.get(ticket_message=message)
     assert row.status == OutboundStatus.BOUNCED
     assert Suppression.objects.get(address=ticket.requester.email).outbound == row
 

@@ -104,6 +104,7 @@ def message_add(
     if automatic:
         ticket.updated_at = now
         ticket.save(update_fields=["updated_at"])
+        notify.customer_wrote(message)  # only the assignee hears of it (MAIL.md)
         return message
     if ticket.status in (Status.SOLVED, Status.CLOSED):
         status_change(actor=actor, ticket=ticket, status=Status.OPEN, verb=EventVerb.REOPENED)

@@ -76,12 +76,14 @@ def ticket_open(
     in_reply_to: str = "",
     references: str = "",
     linked_ticket: Ticket | None = None,
+    automatic: bool = False,
 ) -> Ticket:
     """Opens a ticket with its first message, from a customer or for one by an agent.
 
     Customers open tickets for themselves; the department follows the category unless
     given (the mail gateway routes by address). An agent opens tickets for a customer
-    (a phone call) in a department he works.
+    (a phone call) in a department he works. `automatic` (an auto-reply that threads to
+    nothing, from the mail gateway): stored, but nobody is mailed about it (MAIL.md).
     """
     requester = requester or actor
     if actor.is_agent:
@@ -146,7 +148,7 @@ def ticket_open(
         },
         message=message,
     )
-    notify.ticket_opened(ticket, actor=actor)
+    notify.ticket_opened(ticket, actor=actor, automatic=automatic)
     return ticket
 
 
