@@ -6,6 +6,7 @@ again, to test what the helpdesk does when the mail server fails.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import email
 import socket
@@ -52,6 +53,15 @@ class SinkHandler:
         return AuthResult(
             success=False, handled=False, message="535 5.7.3 Authentication unsuccessful"
         )
+
+    # Seconds to stall before answering RCPT TO: a sender caught mid-transaction.
+    stall_rcpt: float = 0.0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.stall_rcpt:
+            await asyncio.sleep(self.stall_rcpt)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if self.answer:

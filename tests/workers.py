@@ -48,6 +48,9 @@ def celery_worker(
         "CELERY_BROKER_URL": REDIS,
         "CELERY_RESULT_BACKEND": REDIS,
         "CELERY_TASK_ALWAYS_EAGER": "false",
+        # Tasks the worker enqueues itself (the outbox's send after an inbound mail's
+        # commit) go to the same queue.
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
         "MEDIA_ROOT": media_root,
         **(extra_env or {}),
     }

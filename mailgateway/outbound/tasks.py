@@ -11,7 +11,7 @@ def send_outbound(pk: int) -> str:
     return outbox.deliver(pk)
 
 
-@shared_task(name="mailgateway.sweep_outbound", ignore_result=True)
+@shared_task(name="mailgateway.sweep_outbound")
 def sweep_outbound() -> int:
     """Re-enqueues mail left queued, deferred past its time, or stuck mid-send (beat)."""
     pks = outbox.stuck()
