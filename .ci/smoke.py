@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import smtplib
 import socket
 import subprocess
 import sys
@@ -25,7 +26,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-APP_SERVICES = ["migrate", "web", "worker", "beat"]
+APP_SERVICES = ["migrate", "web", "worker", "beat", "mailin"]
+RUNNING = ["web", "worker", "beat", "mailin"]
 HOSTS = {"db": "127.0.0.1", "redis": "127.0.0.1"}
 
 
@@ -76,6 +78,7 @@ def service_env(compose: dict, name: str, base: dict[str, str], tmp: Path) -> di
 def command(compose: dict, name: str, port: int) -> list[str]:
     text = compose["services"][name]["command"]
     text = text.replace("0.0.0.0:8000", f"127.0.0.1:{port}")
+    text = text.replace("--host 0.0.0.0 --port 2525", f"--host 127.0.0.1 --port {port + 1}")
     return shlex.split(text)
 
 
@@ -117,6 +120,46 @@ def get(url: str, host: str) -> tuple[int, bytes]:
         return response.status, response.read()
 
 
+def deliver_a_mail(port: int, env: dict[str, str]) -> None:
+    """A department with an address, a mail to it through mailin, a ticket from the worker."""
+    setup = (
+        "from tickets.models import Department, DepartmentAddress; "
+        "d, _ = Department.objects.get_or_create(slug='smoke', defaults={'name': 'Smoke'}); "
+        "DepartmentAddress.objects.get_or_create(department=d, address='smoke@hosting.example')"
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", setup], cwd=ROOT, env=env, check=True
+    )
+    wait_for(
+        lambda: socket.create_connection(("127.0.0.1", port), timeout=1).close() or True,
+        30,
+        "the SMTP listener",
+    )
+    message = (
+        "From: Smoke Test <smoke-customer@example.com>\r\nTo: smoke@hosting.example\r\n"
+        "Subject: =?utf-8?b?0J/RgNC+0LLQtdGA0LrQsA==?=\r\nMessage-ID: <smoke@example.com>\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\nHello from the smoke test.\r\n"
+    )
+    with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:
+        client.sendmail("smoke-customer@example.com", ["smoke@hosting.example"], message)
+    check = (
+        "from tickets.models import Ticket; "
+        "print(Ticket.objects.filter(subject='Проверка', department__slug='smoke').count())"
+    )
+
+    def filed() -> bool:
+        result = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", check],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        return result.stdout.strip().endswith("1")
+
+    wait_for(filed, 60, "the ticket from the mail")
+
+
 def main() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
     base = read_env_file(ROOT / ".env.example")
@@ -137,9 +180,9 @@ def main() -> None:
     subprocess.run(command(compose, "migrate", port), cwd=ROOT, env=envs["migrate"], check=True)
 
     processes: dict[str, subprocess.Popen] = {}
-    logs = {name: (tmp / f"{name}.log").open("w+") for name in ("web", "worker", "beat")}
+    logs = {name: (tmp / f"{name}.log").open("w+") for name in RUNNING}
     try:
-        for name in ("web", "worker", "beat"):
+        for name in RUNNING:
             print(f"smoke: {name}:", " ".join(command(compose, name, port)))
             processes[name] = subprocess.Popen(
                 command(compose, name, port),
@@ -181,11 +224,14 @@ def main() -> None:
         assert result.returncode == 0, f"task round trip: {result.stderr}"
         print("smoke: a task round-tripped through the worker:", result.stdout.strip())
 
+        deliver_a_mail(port + 1, envs["web"])
+        print("smoke: a mail delivered to the SMTP listener became a ticket through the worker")
+
         beat_log = tmp / "beat.log"
         wait_for(lambda: "beat: Starting" in beat_log.read_text(encoding="utf-8"), 30, "beat")
         for name, process in processes.items():
             assert process.poll() is None, f"{name} exited with {process.returncode}"
-        print("smoke: web, worker and beat running; all good")
+        print("smoke: web, worker, beat and mailin running; all good")
     except BaseException:
         for name, log in logs.items():
             log.flush()
