@@ -199,8 +199,10 @@ TICKET_AUTOCLOSE_DAYS = env.int("TICKET_AUTOCLOSE_DAYS", default=7)
 
 # --- Mail -----------------------------------------------------------------------------
 
-# The quick start writes every outgoing mail to files under var/mail, readable as text.
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
+# The quick start writes every outgoing mail to var/mail: the .eml and a decoded .txt.
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND", default="mailgateway.outbound.backends.ReadableFileBackend"
+)
 EMAIL_FILE_PATH = Path(env.path("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail")))
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from mailgateway.outbound.backends import readable
 from mailgateway.outbound.models import OAuth2Account, OutboundMail, Suppression
 
 
@@ -36,6 +37,10 @@ class OutboundMailAdmin(admin.ModelAdmin):
         "rendered",
     ]
     exclude = ["mime", "rate_address"]
+
+    @admin.display(description=_("the mail, decoded"))
+    def decoded(self, obj: OutboundMail) -> str:
+        return readable(bytes(obj.mime))
 
     @admin.display(description=_("rendered mail"))
     def rendered(self, obj: OutboundMail) -> str:

@@ -146,7 +146,7 @@ def test_safe_local_defaults(tmp_path):
     assert values["debug"] is False
     assert values["db"] == "django.db.backends.sqlite3"
     assert values["name"] == str(tmp_path / "db.sqlite3")
-    assert values["mail"] == "django.core.mail.backends.filebased.EmailBackend"
+    assert values["mail"] == "mailgateway.outbound.backends.ReadableFileBackend"
     assert values["mail_path"] == str(tmp_path / "mail")
     assert values["broker"] == "filesystem://localhost//"
     assert values["redirect"] is False
