@@ -1,0 +1,26 @@
+"""Administrators read what went out, decoded, in the admin (issue 6); agents cannot."""
+
+import pytest
+from django.urls import reverse
+
+from mailgateway.models import OutboundMail
+from tests.factories import open_ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_admin_shows_outgoing_mail_decoded(client, admin_user, customer, department):
+    open_ticket(customer, department, subject="Сайт не открывается")
+    ack = OutboundMail.objects.get(kind="acknowledgement")
+    client.force_login(admin_user)
+    listing = client.get(reverse("admin:mailgateway_outboundmail_changelist"))
+    assert listing.status_code == 200 and "Сайт не открывается" in listing.content.decode()
+    page = client.get(reverse("admin:mailgateway_outboundmail_change", args=[ack.pk]))
+    assert page.status_code == 200
+    assert "Здравствуйте, Иван Петров!" in page.content.decode()
+
+
+def test_agents_have_no_admin(client, agent):
+    client.force_login(agent)
+    response = client.get(reverse("admin:mailgateway_outboundmail_changelist"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
