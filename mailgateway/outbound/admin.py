@@ -34,6 +34,7 @@ class OutboundMailAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
         "sent_at",
+        "decoded",
         "rendered",
     ]
     exclude = ["mime", "rate_address"]
