@@ -182,6 +182,7 @@ def _customer_mail(
     context: dict,
     cc: list[User] = (),
     answering: Message | None = None,
+    thread: dict[str, str] | None = None,
     message: Message | None = None,
 ) -> Draft:
     automatic = kind in AUTOMATIC_KINDS
@@ -198,7 +199,9 @@ def _customer_mail(
                 **context,
             },
         )
-    headers = {**_headers(ticket, automatic), **thread_headers(ticket, answering)}
+    if thread is None:
+        thread = thread_headers(ticket, answering)
+    headers = {**_headers(ticket, automatic), **thread}
     mime = _mime(
         subject=subject,
         text=text,
@@ -255,15 +258,19 @@ def reply(
     return draft
 
 
-def acknowledgement(ticket: Ticket) -> Draft:
-    """Confirmation of receipt with the ticket's number (P6)."""
-    first = ticket.messages.order_by("created_at", "id").first()
+def acknowledgement(ticket: Ticket, first: Message) -> Draft:
+    """Confirmation of receipt with the ticket's number (P6); it answers the first message,
+    the only one of a new ticket, so its thread needs no query."""
     return _customer_mail(
         kind=Kind.ACKNOWLEDGEMENT,
         ticket=ticket,
         recipient=ticket.requester,
         context={"first_message": first},
-        answering=first,
+        thread=(
+            {"In-Reply-To": first.message_id, "References": first.message_id}
+            if first.message_id
+            else {}
+        ),
         message=first,
     )
 

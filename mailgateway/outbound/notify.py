@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import DepartmentMembership, Role, User
@@ -45,30 +44,13 @@ def _department_agents(ticket: Ticket) -> list[User]:
     )
 
 
-def _flooding(requester: User) -> bool:
-    """Many new tickets from one sender within an hour: stop acknowledging (MAIL.md)."""
-    since = timezone.now() - timedelta(hours=1)
-    count = requester.requested_tickets.filter(created_at__gt=since)[
-        : settings.MAIL_ACK_TICKETS_PER_HOUR + 1
-    ].count()
-    return count > settings.MAIL_ACK_TICKETS_PER_HOUR
-
-
-def ticket_opened(ticket: Ticket, *, actor: User, automatic: bool = False) -> None:
+def ticket_opened(ticket: Ticket, *, actor: User, first: Message, automatic: bool = False) -> None:
     """Acknowledge the requester (P6); tell the department's agents. Mail from an automatic
     sender gets no acknowledgement and no one is told (MAIL.md, loops rule 5)."""
     if automatic:
         return
     if ticket.requester.is_active:
-        if _flooding(ticket.requester):
-            logger.error(
-                "acknowledgements stopped: %s opened more than %s tickets within an hour",
-                ticket.requester.email,
-                settings.MAIL_ACK_TICKETS_PER_HOUR,
-            )
-        else:
-            mailer.post(compose.acknowledgement(ticket))
-    first = ticket.messages.order_by("created_at", "id").first()
+        mailer.post(compose.acknowledgement(ticket, first))
     for agent in _department_agents(ticket):
         if agent.pk != actor.pk:
             mailer.post(

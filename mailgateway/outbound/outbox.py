@@ -16,14 +16,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from mailgateway.outbound.compose import Draft
+from mailgateway.outbound.compose import Draft, Kind
 from mailgateway.outbound.models import SENDABLE, OutboundMail, OutboundStatus, Suppression
 from mailgateway.outbound.transport import send_raw
 from tickets import access
-from tickets.models import Department, DepartmentAddress
+from tickets.models import Department, DepartmentAddress, Ticket
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +34,7 @@ _NO_REPLY = re.compile(
     re.IGNORECASE,
 )
 MAX_BACKOFF = timedelta(hours=1)
+ACKNOWLEDGEMENT = Kind.ACKNOWLEDGEMENT
 
 
 class Withheld(Exception):
@@ -64,20 +65,20 @@ def suppressed(addresses: list[str]) -> set[str]:
     )
 
 
-def _check_recipients(draft: Draft) -> list[str]:
+def _check_recipients(row: OutboundMail) -> list[str]:
     """The recipients that may be mailed; raises Withheld when none may."""
     ours = _our_addresses()
-    blocked = suppressed(draft.recipients)
+    blocked = suppressed(row.recipients)
     allowed = []
     reasons = []
-    for address in draft.recipients:
+    for address in row.recipients:
         if not address:
             reasons.append("empty address")
         elif _is_ours(address, ours):
             reasons.append(f"{address} is one of our own addresses")
         elif address.lower() in blocked:
             reasons.append(f"{address} is suppressed after a permanent bounce")
-        elif draft.automatic and _NO_REPLY.match(address.rpartition("@")[0] + "@"):
+        elif row.automatic and _NO_REPLY.match(address.rpartition("@")[0] + "@"):
             reasons.append(f"{address} does not read mail")
         else:
             allowed.append(address)
@@ -86,41 +87,86 @@ def _check_recipients(draft: Draft) -> list[str]:
     return allowed
 
 
-def _check_rate(draft: Draft, recipients: list[str]) -> None:
-    """The backstop against loops that detection missed (MAIL.md): automatic mail only."""
-    if not draft.automatic:
+def _check_rate(row: OutboundMail) -> None:
+    """The backstop against loops that detection missed (MAIL.md): automatic mail only.
+
+    Counts the automatic mail queued before this one and not withheld: to the same
+    address within its window, and about the same ticket within ten minutes. One query;
+    both counts stay small, since the limits themselves cap them.
+    """
+    if not row.automatic:
         return
-    now = timezone.now()
-    automatic = OutboundMail.objects.filter(automatic=True).exclude(status=OutboundStatus.WITHHELD)
-    recent = automatic.filter(
-        rate_address=recipients[0].lower(),
-        created_at__gt=now - timedelta(minutes=settings.MAIL_RATE_RECIPIENT_MINUTES),
-    )[: settings.MAIL_RATE_RECIPIENT_LIMIT].count()
-    if recent >= settings.MAIL_RATE_RECIPIENT_LIMIT:
-        raise Withheld(f"rate limit: {recent} automatic mails to {recipients[0]} lately")
-    if draft.ticket is not None:
-        per_ticket = automatic.filter(
-            ticket=draft.ticket, created_at__gt=now - timedelta(minutes=10)
-        )[: settings.MAIL_RATE_TICKET_LIMIT].count()
-        if per_ticket >= settings.MAIL_RATE_TICKET_LIMIT:
-            raise Withheld(f"rate limit: {per_ticket} automatic mails on this ticket lately")
+    to_address = Q(
+        rate_address=row.rate_address,
+        created_at__gt=row.created_at - timedelta(minutes=settings.MAIL_RATE_RECIPIENT_MINUTES),
+    )
+    on_ticket = (
+        Q(ticket_id=row.ticket_id, created_at__gt=row.created_at - timedelta(minutes=10))
+        if row.ticket_id is not None
+        else Q(pk__in=[])
+    )
+    counts = (
+        OutboundMail.objects.filter(automatic=True, pk__lt=row.pk)
+        .exclude(status=OutboundStatus.WITHHELD)
+        .filter(to_address | on_ticket)
+        .aggregate(
+            to_address=Count("pk", filter=to_address), on_ticket=Count("pk", filter=on_ticket)
+        )
+    )
+    if counts["to_address"] >= settings.MAIL_RATE_RECIPIENT_LIMIT:
+        raise Withheld(
+            f"rate limit: {counts['to_address']} automatic mails to {row.rate_address} lately"
+        )
+    if counts["on_ticket"] >= settings.MAIL_RATE_TICKET_LIMIT:
+        raise Withheld(f"rate limit: {counts['on_ticket']} automatic mails on this ticket lately")
+
+
+def _check_flood(row: OutboundMail) -> None:
+    """Many new tickets from one sender within an hour: stop acknowledging them (MAIL.md)."""
+    if row.kind != ACKNOWLEDGEMENT or row.ticket is None:
+        return
+    ticket = row.ticket
+    opened = Ticket.objects.filter(
+        requester_id=ticket.requester_id,
+        created_at__gt=ticket.created_at - timedelta(hours=1),
+        created_at__lte=ticket.created_at,
+    )[: settings.MAIL_ACK_TICKETS_PER_HOUR + 1].count()
+    if opened > settings.MAIL_ACK_TICKETS_PER_HOUR:
+        logger.error(
+            "acknowledgements stopped: %s opened more than %s tickets within an hour",
+            row.rate_address,
+            settings.MAIL_ACK_TICKETS_PER_HOUR,
+        )
+        raise Withheld(
+            f"acknowledgements stopped: more than {settings.MAIL_ACK_TICKETS_PER_HOUR} new "
+            "tickets from this sender within an hour"
+        )
+
+
+def _check(row: OutboundMail) -> None:
+    """Everything that may stop a mail, decided when it leaves (the latest state counts:
+    a bounce that came back meanwhile, the recipient's access, the rate limits)."""
+    if (
+        row.recipient is not None
+        and row.ticket is not None
+        and not access.can_see(row.recipient, row.ticket)
+    ):
+        raise Withheld("the recipient no longer has access")
+    row.recipients = _check_recipients(row)
+    _check_rate(row)
+    _check_flood(row)
 
 
 def queue(draft: Draft) -> OutboundMail:
-    """Writes the mail into the outbox, in the caller's transaction.
+    """Writes the mail into the outbox, in the caller's transaction: one insert.
 
-    A mail that must not go out (suppressed or own address, rate limit) is kept as a
-    withheld row with its reason, so that agents see why a customer got nothing.
+    Whether it may go out (suppressed or own addresses, rate limits, the recipient's
+    access) is decided when it is sent; a mail that must not go is kept as a withheld row
+    with its reason, so that agents see why a customer got nothing.
     """
     now = timezone.now()
-    status, error, recipients = OutboundStatus.QUEUED, "", list(draft.recipients)
-    try:
-        recipients = _check_recipients(draft)
-        _check_rate(draft, recipients)
-    except Withheld as reason:
-        status, error = OutboundStatus.WITHHELD, str(reason)
-        logger.info("outbound %s withheld: %s", draft.kind, reason)
-    row = OutboundMail.objects.create(
+    recipients = list(draft.recipients)
+    return OutboundMail.objects.create(
         kind=draft.kind,
         ticket=draft.ticket,
         ticket_message=draft.message,
@@ -132,12 +178,10 @@ def queue(draft: Draft) -> OutboundMail:
         message_id=draft.message_id,
         mime=draft.as_bytes(),
         automatic=draft.automatic,
-        status=status,
-        last_error=error,
+        status=OutboundStatus.QUEUED,
         created_at=now,
         updated_at=now,
     )
-    return row
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -157,16 +201,16 @@ def _claim(pk: int) -> OutboundMail | None:
             return None
         if row.next_attempt_at and row.next_attempt_at > timezone.now():
             return None
-        if row.recipient is not None and row.ticket is not None:
-            # Recipients' access is checked when the mail leaves, not only when queued.
-            visible = access.can_see(row.recipient, row.ticket)
-            if not visible:
-                _finish(row, OutboundStatus.WITHHELD, "the recipient no longer has access")
-                return None
+        try:
+            _check(row)
+        except Withheld as reason:
+            logger.info("outbound %s withheld: %s", row.pk, reason)
+            _finish(row, OutboundStatus.WITHHELD, str(reason))
+            return None
         row.status = OutboundStatus.SENDING
         row.attempts += 1
         row.updated_at = timezone.now()
-        row.save(update_fields=["status", "attempts", "updated_at"])
+        row.save(update_fields=["status", "attempts", "updated_at", "recipients"])
         return row
 
 

@@ -69,11 +69,15 @@ def _parse(raw: bytes) -> MimeMessage:
 
 class RawEmail(EmailMultiAlternatives):
     """A mail already rendered: MIME backends send its bytes unchanged to the envelope's
-    recipients; its parts stay readable for whoever inspects it (the test outbox)."""
+    recipients. With `inspectable`, its parts are filled in too, for a backend that keeps
+    the message to be looked at (Django's in-memory backend); parsing costs a few ms."""
 
-    def __init__(self, raw: bytes, *, sender: str, recipients: list[str]) -> None:
+    def __init__(
+        self, raw: bytes, *, sender: str, recipients: list[str], inspectable: bool = False
+    ) -> None:
         super().__init__()
-        _fill(self, _parse(raw))
+        if inspectable:
+            _fill(self, _parse(raw))
         self.from_email = sender
         self.raw = raw
         self.envelope_recipients = list(recipients)
@@ -98,11 +102,18 @@ def uses_mime(connection) -> bool:
     return not type(connection).__module__.startswith("anymail.")
 
 
+def keeps_messages(connection) -> bool:
+    """Django's in-memory backend keeps the message objects for inspection (mail.outbox)."""
+    return type(connection).__module__ == "django.core.mail.backends.locmem"
+
+
 def send_raw(raw: bytes, *, sender: str, recipients: list[str], connection=None) -> None:
     """Sends one rendered mail; raises what the backend raises (smtplib errors for SMTP)."""
     connection = connection or get_connection(fail_silently=False)
     if uses_mime(connection):
-        message = RawEmail(raw, sender=sender, recipients=recipients)
+        message = RawEmail(
+            raw, sender=sender, recipients=recipients, inspectable=keeps_messages(connection)
+        )
     else:
         message = parts_email(raw)
     message.connection = connection

@@ -140,7 +140,7 @@ def test_participants_are_copied(smtp_server, ticket, agent):
 
 
 def test_automatic_mail_is_marked_as_such_in_the_recipients_language(smtp_server, ticket):
-    send(compose.acknowledgement(ticket))
+    send(compose.acknowledgement(ticket, ticket.messages.get()))
     message = smtp_server.received[0].message
     assert message["Auto-Submitted"] == "auto-generated"
     assert message["X-Auto-Response-Suppress"] == "All"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mailgateway.models import InboundStatus, OutboundMail, OutboundStatus, Suppression
+from mailgateway.outbound import outbox
 from tests.factories import AgentFactory
 from tests.mailgateway.conftest import receive
 from tests.mailgateway.mails import plain
@@ -72,7 +73,10 @@ def test_a_bounce_of_our_reply_marks_it_bounced_and_suppresses_the_address(
     assert Suppression.objects.filter(address=customer.email).exists()
     # The next answer is withheld, and the agent sees why.
     again = services.reply_add(actor=agent, ticket=ticket, body_text="Hello?")
-    assert OutboundMail.objects.get(ticket_message=again).status == OutboundStatus.WITHHELD
+    row = OutboundMail.objects.get(ticket_message=again)
+    outbox.deliver(row.pk)  # what the worker does with it
+    row.refresh_from_db()
+    assert row.status == OutboundStatus.WITHHELD and "suppressed" in row.last_error
 
 
 def test_a_temporary_delivery_delay_suppresses_nobody(support, customer, agent):

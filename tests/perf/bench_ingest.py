@@ -48,7 +48,11 @@ def setup_django(url: str, media: str) -> None:
         {
             "DATABASE_URL": url,
             "MEDIA_ROOT": media,
-            "CELERY_TASK_ALWAYS_EAGER": "true",
+            # The worker's own work: parse, thread, store, and writing the outbox rows of
+            # the acknowledgements. Sending them is another task, run by any worker; here
+            # it is queued to an in-memory broker and not run.
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            "CELERY_BROKER_URL": "memory://",
             "LOG_LEVEL": "WARNING",
             "DJANGO_SETTINGS_MODULE": "helpdesk.settings",
         }

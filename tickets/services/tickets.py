@@ -148,7 +148,7 @@ def ticket_open(
         },
         message=message,
     )
-    notify.ticket_opened(ticket, actor=actor, automatic=automatic)
+    notify.ticket_opened(ticket, actor=actor, first=message, automatic=automatic)
     return ticket
 
 
