@@ -1,6 +1,6 @@
 """XOAUTH2 for Microsoft 365 and Gmail: access tokens from a refresh token (issue 6).
 
-Used by the SMTP backend (outgoing mail) and by IMAP mailboxes (incoming mail). A token
+Used by the SMTP backend (outgoing mail) and by IMAP and POP3 mailboxes (incoming mail). A token
 is refreshed shortly before it expires, under a row lock so that two workers do not
 both refresh it. A refresh that fails is recorded on the account and reported to the
 administrators once, when the failing starts.
@@ -15,11 +15,12 @@ import urllib.parse
 import urllib.request
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.mail import mail_admins
 from django.db import transaction
 from django.utils import timezone
 
-from mailgateway.outbound.models import OAuth2Account
+from mailgateway.models import OAuth2Account
 
 logger = logging.getLogger(__name__)
 REFRESH_MARGIN = timedelta(minutes=5)
@@ -64,6 +65,14 @@ def _request_token(account: OAuth2Account) -> dict:
     return payload
 
 
+def _users(account: OAuth2Account) -> str:
+    """What stops working with this account, for the administrators' alert."""
+    users = [f"mailbox {name}" for name in account.mailboxes.values_list("name", flat=True)]
+    if account.name == settings.EMAIL_OAUTH2_ACCOUNT:
+        users.insert(0, "outgoing mail (SMTP)")
+    return ", ".join(users) or "nothing configured yet"
+
+
 def _failed(account: OAuth2Account, error: str) -> None:
     first = account.failing_since is None
     OAuth2Account.objects.filter(pk=account.pk).update(
@@ -74,9 +83,20 @@ def _failed(account: OAuth2Account, error: str) -> None:
         mail_admins(
             f"OAuth2 sign-in of {account.username} fails",
             f"Refreshing the access token of {account.name} ({account.username}) failed:\n"
-            f"{error}\n\nMail through this account stops until the refresh token is renewed.",
+            f"{error}\n\nMail through this account stops until the refresh token is renewed.\n"
+            f"Used by: {_users(account)}.",
             fail_silently=True,
         )
+
+
+def account_failing(account_id: int) -> bool:
+    """The token refresh of this account fails (its administrators' alert has gone out)."""
+    return OAuth2Account.objects.filter(pk=account_id, failing_since__isnull=False).exists()
+
+
+def access_token_discard(account: OAuth2Account) -> None:
+    """The server refused the token: the next sign-in refreshes it instead of reusing it."""
+    OAuth2Account.objects.filter(pk=account.pk).update(access_token="", expires_at=None)
 
 
 def access_token(account: OAuth2Account) -> str:
