@@ -3,7 +3,9 @@
 - `TokenEndpoint`: a small OAuth2 authorization server of the tests (a thread on loopback).
   Its token endpoint trades the refresh token it knows for access-token-1, access-token-2...
   and its introspection endpoint (RFC 7662) tells which of those are valid and whose they
-  are, as a provider's would.
+  are, as a provider's would. For the first refresh token it has an authorization endpoint
+  (authorization code with PKCE, RFC 7636) and a device code endpoint (RFC 8628), laid out
+  as Microsoft's: .../oauth2/v2.0/{token,authorize,devicecode}.
 - `OAuth2Dovecot`: the real Dovecot of `tests.mailgateway.dovecot` with the `oauth2` passdb
   (XOAUTH2 and OAUTHBEARER, IMAP and POP3), which asks that introspection endpoint about
   every token it is given.
@@ -11,6 +13,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import threading
 import urllib.parse
@@ -29,6 +33,12 @@ class TokenEndpoint:
         self.broken = False
         self.username = username  # whose mailbox the tokens open
         self.revoked: set[str] = set()  # access tokens the introspection calls inactive
+        self.consent = "granted"  # what the person at the sign-in page answers ("denied")
+        self.codes: dict[str, dict] = {}  # authorization codes given, with their request
+        # Device flow: the errors the first polls get, before the person has signed in.
+        self.device_answers = ["authorization_pending", "authorization_pending"]
+        self.device_polls = 0
+        self.device_scope = ""
         endpoint = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -37,10 +47,17 @@ class TokenEndpoint:
                 form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode()))
                 if self.path.endswith("/introspect"):
                     self._json(200, endpoint._introspect(form.get("token", "")))
+                elif self.path.endswith("/devicecode"):
+                    self._json(200, endpoint._devicecode(form))
                 else:
                     self._json(*endpoint._token(form))
 
             def do_GET(self):
+                if urllib.parse.urlsplit(self.path).path.endswith("/authorize"):
+                    self.send_response(302)  # the browser goes back to the redirect address
+                    self.send_header("Location", endpoint._authorize(self.path))
+                    self.end_headers()
+                    return
                 # introspection_mode = auth (a bearer header) or get (the token in the URL)
                 bearer = self.headers.get("Authorization", "").removeprefix("Bearer ")
                 query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query))
@@ -60,17 +77,76 @@ class TokenEndpoint:
         base = f"http://127.0.0.1:{self.server.server_port}/tenant/oauth2/v2.0"
         self.url = f"{base}/token"
         self.introspection_url = f"{base}/introspect"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
 
     def _token(self, form: dict) -> tuple[int, dict]:
         self.requests.append(form)
+        grant = form.get("grant_type")
+        if grant == "authorization_code":
+            return self._code_grant(form)
+        if grant == "urn:ietf:params:oauth:grant-type:device_code":
+            return self._device_grant(form)
         if self.broken or form.get("refresh_token") != self.refresh_token:
             return 400, {"error": "invalid_grant", "error_description": "AADSTS70000"}
-        return 200, {
+        return 200, self._tokens()
+
+    def _tokens(self, *, refresh: bool = False) -> dict:
+        tokens = {
             "access_token": f"access-token-{len(self.requests)}",
             "expires_in": 3599,
             "token_type": "Bearer",
         }
+        if refresh:  # a consent: a new refresh token, the only one valid from now on
+            self.refresh_token = f"refresh-consented-{len(self.requests)}"
+            tokens["refresh_token"] = self.refresh_token
+        return tokens
+
+    def _authorize(self, path: str) -> str:
+        query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(path).query))
+        back = {"state": query.get("state", "")}
+        if self.consent != "granted":
+            back.update(error="access_denied", error_description="The user declined.")
+        else:
+            code = f"code-{len(self.codes) + 1}"
+            self.codes[code] = query
+            back["code"] = code
+        return query["redirect_uri"] + "?" + urllib.parse.urlencode(back)
+
+    def _code_grant(self, form: dict) -> tuple[int, dict]:
+        asked = self.codes.pop(form.get("code", ""), None)  # a code works once
+        verifier = form.get("code_verifier", "").encode()
+        challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier).digest()).rstrip(b"=")
+        if (
+            asked is None
+            or asked["redirect_uri"] != form.get("redirect_uri")
+            or asked["client_id"] != form.get("client_id")
+            or asked["code_challenge"] != challenge.decode()
+        ):
+            return 400, {"error": "invalid_grant", "error_description": "AADSTS54005"}
+        return 200, self._tokens(refresh="offline_access" in asked.get("scope", ""))
+
+    def _devicecode(self, form: dict) -> dict:
+        self.device_scope = form.get("scope", "")
+        return {
+            "device_code": "device-code-1",
+            "user_code": "HD7-QX2",
+            "verification_uri": "https://microsoft.com/devicelogin",
+            "expires_in": 900,
+            "interval": 5,
+            "message": "To sign in, open https://microsoft.com/devicelogin, enter HD7-QX2.",
+        }
+
+    def _device_grant(self, form: dict) -> tuple[int, dict]:
+        if form.get("device_code") != "device-code-1":
+            return 400, {"error": "invalid_grant"}
+        self.device_polls += 1
+        if self.device_answers:
+            return 400, {"error": self.device_answers.pop(0)}
+        if self.consent != "granted":
+            return 400, {"error": "access_denied"}
+        return 200, self._tokens(refresh="offline_access" in self.device_scope)
 
     def _introspect(self, token: str) -> dict:
         self.introspections.append(token)

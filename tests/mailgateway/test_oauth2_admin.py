@@ -1,5 +1,6 @@
-"""The admin's mailbox form offers the OAuth2 accounts (Microsoft 365, Gmail): with one, no
-password is asked for or kept; without one, a password is needed (issue 6, R6)."""
+"""The admin of OAuth2 sign-in (issue 6, R6): the mailbox form offers the OAuth2 accounts
+(Microsoft 365, Gmail), with one no password is asked for or kept, without one a password
+is needed; an OAuth2 account's secrets are never shown again and kept when left empty."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from mailgateway.outbound.models import OAuth2Account
 pytestmark = pytest.mark.django_db
 
 ADD = "/admin/mailgateway/mailbox/add/"
+ACCOUNTS = "/admin/mailgateway/oauth2account/"
 
 
 @pytest.fixture
@@ -71,3 +73,43 @@ def test_agents_cannot_reach_the_mailbox_admin(client, agent, account, support):
     assert client.get(ADD).status_code == 302
     assert client.post(ADD, form(support, oauth2_account=account.pk)).status_code == 302
     assert not Mailbox.objects.exists()
+
+
+def account_form(**fields) -> dict:
+    return {
+        "name": "office365", "username": "support@hosting.example",
+        "token_url": "https://login.microsoftonline.com/tenant/oauth2/v2.0/token",
+        "client_id": "client-id", "client_secret": "", "refresh_token": "",
+        "scope": "https://outlook.office.com/IMAP.AccessAsUser.All offline_access", **fields,
+    }  # fmt: skip
+
+
+def test_an_account_is_created_before_its_first_refresh_token(client, admin_user):
+    client.force_login(admin_user)
+    page = client.get(f"{ACCOUNTS}add/").content.decode()
+    assert "manage.py oauth2_authorize" in page
+    assert client.post(f"{ACCOUNTS}add/", account_form()).status_code == 302
+    account = OAuth2Account.objects.get()
+    assert account.refresh_token == "" and account.client_secret == ""
+
+
+def test_the_secrets_are_never_shown_and_kept_when_left_empty(client, admin_user, account):
+    OAuth2Account.objects.update(client_secret="client-secret-value")
+    client.force_login(admin_user)
+    change = f"{ACCOUNTS}{account.pk}/change/"
+    page = client.get(change).content.decode()
+    assert "refresh-1" not in page and "client-secret-value" not in page
+    assert client.post(change, account_form(name="gmail")).status_code == 302
+    account.refresh_from_db()
+    assert account.refresh_token == "refresh-1" and account.client_secret == "client-secret-value"
+    client.post(change, account_form(name="gmail", refresh_token="pasted-refresh-token"))
+    account.refresh_from_db()
+    assert account.refresh_token == "pasted-refresh-token"
+
+
+def test_agents_cannot_reach_the_oauth2_accounts(client, agent, account):
+    client.force_login(agent)
+    assert client.get(f"{ACCOUNTS}{account.pk}/change/").status_code == 302
+    client.post(f"{ACCOUNTS}{account.pk}/change/", account_form(refresh_token="stolen"))
+    account.refresh_from_db()
+    assert account.refresh_token == "refresh-1"
