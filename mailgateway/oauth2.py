@@ -1,9 +1,10 @@
 """XOAUTH2 for Microsoft 365 and Gmail: access tokens from a refresh token (issue 6).
 
-Used by the SMTP backend (outgoing mail) and by IMAP and POP3 mailboxes (incoming mail). A token
-is refreshed shortly before it expires, under a row lock so that two workers do not
-both refresh it. A refresh that fails is recorded on the account and reported to the
-administrators once, when the failing starts.
+Used by the SMTP backend (outgoing mail) and by IMAP and POP3 mailboxes (incoming mail).
+A token is refreshed shortly before it expires, under a row lock so that two workers do
+not both refresh it. A refresh that fails is recorded on the account and reported to the
+administrators once, when the failing starts. The first refresh token comes from the
+administrator's consent (`manage.py oauth2_authorize`, the end of this module).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from django.core.mail import mail_admins
 from django.db import transaction
 from django.utils import timezone
 
-from mailgateway.models import OAuth2Account
+from mailgateway.outbound.models import OAuth2Account
 
 logger = logging.getLogger(__name__)
 REFRESH_MARGIN = timedelta(minutes=5)

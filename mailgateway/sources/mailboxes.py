@@ -98,9 +98,6 @@ def _tls() -> ssl.SSLContext:
     return ssl.create_default_context()
 
 
-# --- IMAP -------------------------------------------------------------------------------
-
-
 def _token(mailbox: Mailbox) -> str | None:
     """The OAuth2 access token to sign in with, or None for a password mailbox."""
     if mailbox.oauth2_account_id is None:
@@ -112,6 +109,9 @@ def _refused(mailbox: Mailbox, error: Exception) -> MailboxError:
     """The server refused our token: take a fresh one next time, and say what happened."""
     oauth2.access_token_discard(mailbox.oauth2_account)
     return MailboxError(f"XOAUTH2 sign-in of {mailbox.username} refused: {error}")
+
+
+# --- IMAP -------------------------------------------------------------------------------
 
 
 @contextmanager
