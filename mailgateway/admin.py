@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -23,7 +24,7 @@ RETRYABLE = (InboundStatus.FAILED, InboundStatus.QUARANTINED)
 
 class MailboxForm(forms.ModelForm):
     password = forms.CharField(
-        label=_("password"),
+        label=capfirst(_("password")),
         required=False,
         widget=forms.PasswordInput(render_value=False),
         help_text=_("Leave empty to keep the current password. Not needed with an OAuth2 account."),

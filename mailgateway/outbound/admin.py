@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from mailgateway.outbound.models import OAuth2Account, OutboundMail, Suppression
@@ -62,24 +63,26 @@ class OAuth2AccountForm(forms.ModelForm):
     """The secrets are never shown again; left empty, they stay as they are."""
 
     token_url = forms.URLField(
-        label=_("token endpoint"),
+        label=capfirst(_("token endpoint")),
         max_length=200,
         assume_scheme="https",
+        widget=forms.URLInput(attrs={"class": "vURLField"}),
+        # The admin shows help texts as HTML: no angle brackets.
         help_text=_(
-            "Microsoft 365: https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token; "
+            "Microsoft 365: https://login.microsoftonline.com/(tenant ID)/oauth2/v2.0/token; "
             "Gmail: https://oauth2.googleapis.com/token"
         ),
     )
     client_secret = forms.CharField(
-        label=_("client secret"),
+        label=capfirst(_("client secret")),
         required=False,
-        widget=forms.PasswordInput(render_value=False),
+        widget=forms.PasswordInput(render_value=False, attrs={"class": "vTextField"}),
         help_text=_("Leave empty to keep the current one; none for a public client."),
     )
     refresh_token = forms.CharField(
-        label=_("refresh token"),
+        label=capfirst(_("refresh token")),
         required=False,
-        widget=forms.PasswordInput(render_value=False),
+        widget=forms.PasswordInput(render_value=False, attrs={"class": "vTextField"}),
         help_text=_(
             "Leave empty to keep the current one. The first one: save the account, then run "
             "manage.py oauth2_authorize with its name."
