@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -23,19 +24,30 @@ RETRYABLE = (InboundStatus.FAILED, InboundStatus.QUARANTINED)
 
 class MailboxForm(forms.ModelForm):
     password = forms.CharField(
-        label=_("password"),
+        label=capfirst(_("password")),
         required=False,
         widget=forms.PasswordInput(render_value=False),
-        help_text=_("Leave empty to keep the current password."),
+        help_text=_("Leave empty to keep the current password. Not needed with an OAuth2 account."),
     )
 
     class Meta:
         model = Mailbox
         fields = ["name", "protocol", "host", "port", "security", "username", "password",
-                  "folder", "processed_folder", "default_department", "is_active"]  # fmt: skip
+                  "oauth2_account", "folder", "processed_folder", "default_department",
+                  "is_active"]  # fmt: skip
 
     def clean_password(self) -> str:
         return self.cleaned_data["password"] or (self.instance.password if self.instance else "")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("oauth2_account"):
+            cleaned["password"] = ""  # the token signs in; no password is kept beside it
+        elif "password" in cleaned and not cleaned["password"]:
+            self.add_error(
+                "password", _("Enter the password, or choose an OAuth2 account to sign in with.")
+            )
+        return cleaned
 
 
 @admin.register(Mailbox)

@@ -41,6 +41,19 @@ class Mailbox(models.Model):
     )
     username = models.CharField(_("user"), max_length=255)
     password = models.CharField(_("password"), max_length=255, blank=True)
+    # Microsoft 365 and Gmail: XOAUTH2 with the account's access token instead of the password.
+    oauth2_account = models.ForeignKey(
+        "mailgateway.OAuth2Account",
+        verbose_name=_("OAuth2 account"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mailboxes",
+        help_text=_(
+            "Sign in with XOAUTH2 and this account's token (Microsoft 365, Gmail) instead of "
+            "a password."
+        ),
+    )
     folder = models.CharField(_("folder"), max_length=255, default="INBOX")
     processed_folder = models.CharField(
         _("move processed mail to"),

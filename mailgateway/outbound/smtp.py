@@ -7,6 +7,8 @@ an OAuth2 account in the admin>; EMAIL_HOST, EMAIL_PORT and EMAIL_USE_TLS as usu
 
 from __future__ import annotations
 
+import smtplib
+
 from django.conf import settings
 from django.core.mail.backends.smtp import EmailBackend
 
@@ -32,6 +34,10 @@ class OAuth2EmailBackend(EmailBackend):
                 # After a failure the server sends a JSON challenge and awaits an empty line.
                 lambda challenge=None: "" if challenge else oauth2.xoauth2(account.username, token),
             )
+        except smtplib.SMTPAuthenticationError:
+            oauth2.access_token_discard(account)  # refused: the next attempt takes a fresh one
+            self.close()
+            raise
         except Exception:
             self.close()
             raise

@@ -6,10 +6,16 @@ left on the server); `BODY.PEEK[]` so nothing is marked seen; store and commit; 
 UID. Never a folder-wide EXPUNGE. POP3: RETR, store and commit, then DELE; QUIT commits the
 deletions, and a crash before it only means the mail is fetched again, which the unique
 source identity makes harmless (rule 5).
+
+A mailbox with an OAuth2 account (Microsoft 365, Gmail) signs in with SASL XOAUTH2 and the
+account's access token, refreshed first when it is about to expire; the others with their
+password. A token that cannot be refreshed is an operator problem like a wrong password:
+nothing is fetched, the mailbox records the failure, the mail waits on the server.
 """
 
 from __future__ import annotations
 
+import base64
 import imaplib
 import logging
 import poplib
@@ -21,7 +27,7 @@ from contextlib import contextmanager, suppress
 from django.conf import settings
 from django.utils import timezone
 
-from mailgateway import hooks
+from mailgateway import hooks, oauth2
 from mailgateway.errors import TemporaryStoreError
 from mailgateway.models import InboundMail, Mailbox, Protocol, Security, Source
 from mailgateway.store import inbound_store
@@ -44,7 +50,10 @@ def mailbox_poll(mailbox: Mailbox) -> int:
     try:
         fetch = imap_fetch if mailbox.protocol == Protocol.IMAP else pop3_fetch
         stored = fetch(mailbox)
-    except (OSError, imaplib.IMAP4.error, poplib.error_proto, MailboxError, EOFError) as exc:
+    except (
+        OSError, imaplib.IMAP4.error, poplib.error_proto, MailboxError, EOFError,
+        oauth2.TokenError,
+    ) as exc:  # fmt: skip
         _record_failure(mailbox, f"{type(exc).__name__}: {exc}")
         return 0
     except TemporaryStoreError as exc:  # our database, not the mailbox: mail stays there
@@ -71,7 +80,14 @@ def _record_failure(mailbox: Mailbox, error: str) -> None:
 
 
 def mailbox_alert_check(mailbox: Mailbox) -> None:
-    """Alerts the administrators once when a mailbox keeps failing (MAIL.md rule 7)."""
+    """Alerts the administrators once when a mailbox keeps failing (MAIL.md rule 7).
+
+    Not while its OAuth2 account cannot refresh its token: the account's own alert has told
+    them already, naming this mailbox. Should the mailbox still fail once the account works
+    again, this alert follows.
+    """
+    if mailbox.oauth2_account_id and oauth2.account_failing(mailbox.oauth2_account_id):
+        return
     if mailbox.is_failing and mailbox.alerted_at is None:
         mailbox.alerted_at = timezone.now()
         mailbox.save(update_fields=["alerted_at"])
@@ -82,11 +98,25 @@ def _tls() -> ssl.SSLContext:
     return ssl.create_default_context()
 
 
+def _token(mailbox: Mailbox) -> str | None:
+    """The OAuth2 access token to sign in with, or None for a password mailbox."""
+    if mailbox.oauth2_account_id is None:
+        return None
+    return oauth2.access_token(mailbox.oauth2_account)
+
+
+def _refused(mailbox: Mailbox, error: Exception) -> MailboxError:
+    """The server refused our token: take a fresh one next time, and say what happened."""
+    oauth2.access_token_discard(mailbox.oauth2_account)
+    return MailboxError(f"XOAUTH2 sign-in of {mailbox.username} refused: {error}")
+
+
 # --- IMAP -------------------------------------------------------------------------------
 
 
 @contextmanager
 def imap_session(mailbox: Mailbox) -> Iterator[imaplib.IMAP4]:
+    token = _token(mailbox)  # before connecting: no token, no connection
     if mailbox.security == Security.SSL:
         conn = imaplib.IMAP4_SSL(mailbox.host, mailbox.port, ssl_context=_tls(), timeout=TIMEOUT)
     else:
@@ -94,7 +124,9 @@ def imap_session(mailbox: Mailbox) -> Iterator[imaplib.IMAP4]:
         if mailbox.security == Security.STARTTLS:
             conn.starttls(ssl_context=_tls())
     try:
-        if "AUTH=PLAIN" in conn.capabilities:
+        if token is not None:
+            _imap_xoauth2(conn, mailbox, token)
+        elif "AUTH=PLAIN" in conn.capabilities:
             # SASL PLAIN carries UTF-8: IMAP LOGIN only ASCII (a Cyrillic password fails).
             secret = f"\0{mailbox.username}\0{mailbox.password}".encode()
             conn.authenticate("PLAIN", lambda _challenge: secret)
@@ -108,6 +140,17 @@ def imap_session(mailbox: Mailbox) -> Iterator[imaplib.IMAP4]:
     finally:
         with suppress(OSError, imaplib.IMAP4.error):
             conn.logout()
+
+
+def _imap_xoauth2(conn: imaplib.IMAP4, mailbox: Mailbox, token: str) -> None:
+    if "AUTH=XOAUTH2" not in conn.capabilities:
+        raise MailboxError("the server does not offer XOAUTH2 sign-in (no AUTH=XOAUTH2)")
+    response = oauth2.xoauth2(mailbox.username, token).encode()
+    try:
+        # A refusal comes as a challenge (a JSON error) that awaits an empty answer.
+        conn.authenticate("XOAUTH2", lambda challenge: b"" if challenge else response)
+    except imaplib.IMAP4.error as exc:
+        raise _refused(mailbox, exc) from exc
 
 
 def _ok(response: tuple, what: str) -> list:
@@ -201,20 +244,40 @@ def _imap_done(conn: imaplib.IMAP4, mailbox: Mailbox, uid: int) -> None:
 
 @contextmanager
 def pop3_session(mailbox: Mailbox) -> Iterator[poplib.POP3]:
+    token = _token(mailbox)
     if mailbox.security == Security.SSL:
         conn = poplib.POP3_SSL(mailbox.host, mailbox.port, context=_tls(), timeout=TIMEOUT)
     else:
         conn = poplib.POP3(mailbox.host, mailbox.port, timeout=TIMEOUT)
         if mailbox.security == Security.STARTTLS:
             conn.stls(context=_tls())
-    conn.user(mailbox.username)
-    conn.pass_(mailbox.password)
     try:
+        if token is not None:
+            _pop3_xoauth2(conn, mailbox, token)
+        else:
+            conn.user(mailbox.username)
+            conn.pass_(mailbox.password)
         yield conn
         conn.quit()  # commits the DELEs
     except BaseException:
         conn.close()  # no QUIT: the server keeps every message
         raise
+
+
+def _pop3_xoauth2(conn: poplib.POP3, mailbox: Mailbox, token: str) -> None:
+    """SASL AUTH (RFC 5034) with XOAUTH2; poplib has no public call for it, so this uses its
+    command helper. The response goes after the "+" prompt, not in the command line, which
+    RFC 5034 limits to 255 octets (a Microsoft 365 token alone is longer)."""
+    conn._shortcmd("AUTH XOAUTH2")
+    response = base64.b64encode(oauth2.xoauth2(mailbox.username, token).encode()).decode()
+    try:
+        answer = conn._shortcmd(response)
+        if not answer.startswith(b"+OK"):
+            # A refusal comes as a "+ <JSON error>" challenge; the empty answer gets -ERR.
+            conn._shortcmd("")
+            raise poplib.error_proto(answer)
+    except poplib.error_proto as exc:
+        raise _refused(mailbox, exc) from exc
 
 
 def pop3_fetch(mailbox: Mailbox) -> int:

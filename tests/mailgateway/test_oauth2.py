@@ -6,11 +6,7 @@ endpoint, and aiosmtpd requires AUTH XOAUTH2 with the tokens that endpoint issue
 
 from __future__ import annotations
 
-import json
-import threading
-import urllib.parse
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core import mail as django_mail
@@ -20,52 +16,11 @@ from mailgateway import oauth2
 from mailgateway.models import OutboundMail, OutboundStatus
 from mailgateway.outbound.models import OAuth2Account
 from tests.factories import open_ticket
+from tests.mailgateway.oauth2servers import TokenEndpoint
 from tests.mailservers import SmtpSink
 from tickets import services
 
 pytestmark = pytest.mark.django_db
-
-
-class TokenEndpoint:
-    """Issues access-token-1, access-token-2... for the refresh token it knows."""
-
-    def __init__(self) -> None:
-        self.requests: list[dict] = []
-        self.refresh_token = "refresh-1"
-        self.broken = False
-        endpoint = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                length = int(self.headers["Content-Length"])
-                form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode()))
-                endpoint.requests.append(form)
-                if endpoint.broken or form.get("refresh_token") != endpoint.refresh_token:
-                    self.send_response(400)
-                    body = {"error": "invalid_grant", "error_description": "AADSTS70000"}
-                else:
-                    self.send_response(200)
-                    body = {
-                        "access_token": f"access-token-{len(endpoint.requests)}",
-                        "expires_in": 3599,
-                        "token_type": "Bearer",
-                    }
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(json.dumps(body).encode())
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/tenant/oauth2/v2.0/token"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def issued(self) -> set[str]:
-        return {f"access-token-{n}" for n in range(1, len(self.requests) + 1)}
-
-    def close(self) -> None:
-        self.server.shutdown()
 
 
 @pytest.fixture
