@@ -76,8 +76,8 @@ class _MailCSS(CSSSanitizer):
 
     def sanitize_css(self, style: str) -> str:
         declarations = tinycss2.parse_declaration_list(style)
-        safe = [d for d in declarations if d.type != "declaration" or _css_value_safe(d.value)]
-        return super().sanitize_css(tinycss2.serialize(safe))
+        safe = [d for d in declarations if d.type == "declaration" and _css_value_safe(d.value)]
+        return super().sanitize_css(" ".join(tinycss2.serialize([d]) for d in safe))
 
 
 _CSS = _MailCSS(allowed_css_properties=ALLOWED_CSS)

@@ -155,3 +155,9 @@ def test_a_plain_rejected_mail_is_text_with_links():
     parsed = parse(html_mail(html="<p>x</p>").replace(b"text/html", b"text/plain"))
     html = PARSED.render(Context({"parsed": parsed}))
     assert html.startswith('<div class="body text">')
+
+
+def test_broken_css_is_dropped_without_an_error():
+    assert sanitize('<p style="color: red; ;;{x} bad; margin: 0">x</p>') == (
+        '<p style="color: red; margin: 0;">x</p>'
+    )
