@@ -41,6 +41,8 @@ _LINK = re.compile(rf"<a\b{_ATTRIBUTES}>", re.IGNORECASE)
 # Where a block (or a line) begins: the places the quoted history may be cut off.
 _BLOCK_START = re.compile(r"<(?:div|p|br|hr|blockquote|table|pre|h[1-6])\b", re.IGNORECASE)
 _MARK = "\ue000"  # a private-use character: marks those places in the text
+_IMAGE = "\ue001"  # and one that stands for an image
+_IMG_START = re.compile(r"<img\b", re.IGNORECASE)
 _ATTR = re.compile(r"""([^\s"'=/>]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
 
 
@@ -103,12 +105,13 @@ def _quote_header_start(html: str) -> int | None:
         return None
     marked, previous = [], 0
     for offset in offsets:
-        marked += [html[previous:offset].replace(_MARK, ""), _MARK]
+        marked += [_unmarked(html[previous:offset]), _MARK]
         previous = offset
-    marked.append(html[previous:].replace(_MARK, ""))
-    text = html_to_text("".join(marked))
+    marked.append(_unmarked(html[previous:]))
+    # An image counts as content: a signature's logo stays with the reply.
+    text = html_to_text(_IMG_START.sub(_IMAGE + "<img", "".join(marked)))
     lines = text.split("\n")
-    start = quote_start([line.replace(_MARK, "") for line in lines])
+    start = quote_start([line.replace(_MARK, "").replace(_IMAGE, "") for line in lines])
     if start is None:
         return None
     line_at = sum(len(line) + 1 for line in lines[:start])
@@ -121,6 +124,10 @@ def _quote_header_start(html: str) -> int | None:
     if cut is None or not text[:cut].replace(_MARK, "").strip():
         return None
     return offsets[text[:cut].count(_MARK)]
+
+
+def _unmarked(html: str) -> str:
+    return html.replace(_MARK, "").replace(_IMAGE, "")
 
 
 def split_quoted_html(html: str) -> tuple[str, str]:

@@ -87,6 +87,15 @@ def test_the_quoted_history_of_common_mail_programs_is_folded(html, reply, quote
     assert (html_to_text(shown) + " " + html_to_text(history)).split() == words, "nothing lost"
 
 
+def test_a_signature_s_image_stays_with_the_reply():
+    html = sanitize(
+        '<p>Thanks<br>Ivan<br><img src="cid:logo@x" alt="Logo"></p><div><p><b>From:</b> a@b'
+        "<br><b>Sent:</b> Monday<br><b>To:</b> c@d<br><b>Subject:</b> x</p></div><p>old</p>"
+    )
+    shown, history = split_quoted_html(html)
+    assert 'alt="Logo"' in shown and "From:" in history
+
+
 @pytest.mark.parametrize(
     "html",
     [
