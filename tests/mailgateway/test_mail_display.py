@@ -5,10 +5,13 @@ programs folded and never lost."""
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.template import Context, Template
+from django.utils import translation
 
 from mailgateway.html import html_to_text, rebalance, sanitize
 from mailgateway.parse import parse
+from mailgateway.templatetags import mail_body
 from mailgateway.templatetags.mail_body import listed_attachments, split_quoted_html
 from tests.factories import open_ticket
 from tests.mailgateway.html_mails import html_mail
@@ -170,3 +173,19 @@ def test_broken_css_is_dropped_without_an_error():
     assert sanitize('<p style="color: red; ;;{x} bad; margin: 0">x</p>') == (
         '<p style="color: red; margin: 0;">x</p>'
     )
+
+
+@pytest.mark.django_db
+def test_a_body_is_sanitized_once_then_read_from_the_cache(customer, department, monkeypatch):
+    cache.clear()
+    html = "<p>Hi <b>there</b></p><p>On Mon, Bob wrote:</p><blockquote>old</blockquote>"
+    message = open_ticket(customer, department, body="x", body_html=html).messages.get()
+    splits = []
+    split = mail_body.split_quoted_html
+    monkeypatch.setattr(mail_body, "split_quoted_html", lambda h: splits.append(h) or split(h))
+    first = BODY.render(Context({"message": message}))
+    assert BODY.render(Context({"message": message})) == first
+    assert len(splits) == 1
+    with translation.override("ru"):
+        BODY.render(Context({"message": message}))
+    assert len(splits) == 2, "each language has its own entry"

@@ -236,3 +236,25 @@ def test_the_mail_page_shows_html_sanitized_with_placeholders_for_images(
     for leftover in HOSTILE_LEFTOVERS:
         assert leftover not in body.lower(), leftover
     assert "VISIBLE-TEXT" in body and "<img" not in body
+
+
+def test_a_copy_already_filed_in_another_department_is_said_so(
+    client, department, other_department, agent_other_department
+):
+    """Sales accepts registered customers only and rejected its copy; support's copy of
+    the same mail opened a ticket there, which a Sales agent cannot see (R10)."""
+    other_department.mail_policy = MailPolicy.REGISTERED
+    other_department.save()
+    raw = plain(sender=STRANGER, to="sales@helpdesk.example, support@helpdesk.example")
+    sales_copy = receive(raw, envelope_recipients=["sales@helpdesk.example"])
+    support_copy = receive(raw, envelope_recipients=["support@helpdesk.example"])
+    assert sales_copy.status == InboundStatus.REJECTED and support_copy.ticket is not None
+    client.force_login(agent_other_department)
+    response = client.post(reverse("staff:rejected_mail_accept", args=[sales_copy.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("staff:rejected_mail_list")
+    number = support_copy.ticket.number
+    assert f"This mail is already ticket #{number} in another department." in (
+        response.content.decode()
+    )
+    sales_copy.refresh_from_db()
+    assert (sales_copy.status, sales_copy.duplicate_of) == (InboundStatus.IGNORED, support_copy)

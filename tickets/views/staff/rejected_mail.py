@@ -50,8 +50,8 @@ def rejected_mail_accept(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("staff:rejected_mail", mail.pk)
     if not access.can_see(request.user, ticket):
         # The same mail came in twice, and its other copy opened a ticket elsewhere.
-        messages.info(request, _("This mail is already ticket #%(number)s in another department.")
-                      % {"number": ticket.number})  # fmt: skip
+        elsewhere = _("This mail is already ticket #%(number)s in another department.")
+        messages.info(request, elsewhere % {"number": ticket.number})
         return redirect("staff:rejected_mail_list")
     messages.success(
         request,
