@@ -12,6 +12,7 @@ import re
 from html.parser import HTMLParser
 
 import bleach
+import tinycss2
 from bleach.css_sanitizer import CSSSanitizer
 
 ALLOWED_TAGS = frozenset(
@@ -49,7 +50,37 @@ _INVISIBLE = re.compile(
     r"<(script|style|head|title|xml|template|noscript)\b[^>]*>.*?</\1\s*>|<!--.*?-->",
     re.IGNORECASE | re.DOTALL,
 )
-_CSS = CSSSanitizer(allowed_css_properties=ALLOWED_CSS)
+# Colour functions are the only CSS functions a mail keeps: url() loads remote content
+# (tracking), expression() ran script in old browsers, var() and calc() serve neither.
+CSS_FUNCTIONS = frozenset({"rgb", "rgba", "hsl", "hsla"})
+
+
+def _css_value_safe(tokens) -> bool:
+    for token in tokens:
+        if token.type == "url":
+            return False
+        if token.type == "function" and (
+            token.lower_name not in CSS_FUNCTIONS or not _css_value_safe(token.arguments)
+        ):
+            return False
+        if token.type in ("() block", "[] block", "{} block") and not _css_value_safe(
+            token.content
+        ):
+            return False
+    return True
+
+
+class _MailCSS(CSSSanitizer):
+    """bleach's CSS sanitizer keeps any value of an allowed property; this one also drops
+    declarations whose value loads or computes something."""
+
+    def sanitize_css(self, style: str) -> str:
+        declarations = tinycss2.parse_declaration_list(style)
+        safe = [d for d in declarations if d.type == "declaration" and _css_value_safe(d.value)]
+        return super().sanitize_css(" ".join(tinycss2.serialize([d]) for d in safe))
+
+
+_CSS = _MailCSS(allowed_css_properties=ALLOWED_CSS)
 
 
 def _img_src(tag: str, name: str, value: str) -> bool:
@@ -82,10 +113,11 @@ def _own_img_src(tag: str, name: str, value: str) -> bool:
 
 def rebalance(html: str) -> str:
     """Sanitizes again for showing, closing what a cut left open; images only from our
-    attachment view (the inline cid: images, rewritten to it)."""
+    attachment view (the inline cid: images, rewritten to it). The content of scripts and
+    styles goes too, should anything but sanitize() have written the HTML."""
     attributes = {**ALLOWED_ATTRIBUTES, "img": _own_img_src}
     return bleach.clean(
-        html,
+        _INVISIBLE.sub("", html[:MAX_HTML_CHARS]),
         tags=ALLOWED_TAGS,
         attributes=attributes,
         protocols=ALLOWED_PROTOCOLS,

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import customer_get_or_create
-from helpdesk.errors import ServiceError
+from helpdesk.errors import ActionNotAllowed, NotPermitted, ServiceError
 from mailgateway import hooks
 from mailgateway.classify import (
     AUTOMATIC,
@@ -47,7 +47,7 @@ from mailgateway.route import (
     user_for,
 )
 from mailgateway.store import raw_load
-from tickets import services
+from tickets import access, services
 from tickets.models import Channel, Department, MailPolicy, Message, Ticket
 from tickets.uploads import NewAttachment, clean_filename
 
@@ -220,6 +220,64 @@ def _deliver(mail: InboundMail, raw: bytes) -> Outcome:
     return _open(mail, parsed, kind, user, sender, department, linked, ours)
 
 
+def inbound_accept(*, actor: User, mail: InboundMail) -> Ticket:
+    """An agent opens a ticket from mail his department rejected (issue 5, senders: kept
+    and shown to agents as rejected). The sender gets a customer account if he has none,
+    and the mail goes the pipeline's own way from there: the ticket message keeps the
+    Message-ID and the attachments, people in Cc join, and the mail is marked done with
+    its link to the message. The audit trail names the agent as the one who opened it.
+    """
+    with transaction.atomic():
+        mail = (
+            InboundMail.objects.select_for_update(of=("self",))
+            .annotate(first_copy=_first_copy())
+            .select_related("department")
+            .get(pk=mail.pk)
+        )
+        if mail.status != InboundStatus.REJECTED:
+            raise ActionNotAllowed(_("This mail was already dealt with."))
+        department = mail.department
+        if department is None or not access.can_work_department(actor, department):
+            raise NotPermitted(_("You do not work in the department of this mail."))
+        if mail.first_copy:
+            first = InboundMail.objects.select_related("ticket").get(pk=mail.first_copy)
+            _finish(
+                mail,
+                Outcome(
+                    InboundStatus.IGNORED,
+                    _("The same mail was already received (#%(id)s).") % {"id": first.pk},
+                    ticket=first.ticket,
+                    duplicate_of=first,
+                ),
+            )
+            return first.ticket
+        outcome = _accepted(
+            mail, parse(raw_load(mail.pk), envelope_recipients=mail.envelope_recipients), actor
+        )
+        _finish(mail, outcome)
+    return outcome.ticket
+
+
+def _accepted(mail: InboundMail, parsed: ParsedMail, actor: User) -> Outcome:
+    kind = classify(parsed, envelope_sender=mail.envelope_sender)
+    try:
+        sender = _sender(parsed)
+        user, _created = customer_get_or_create(email=sender, name=parsed.from_name)
+        thread = thread_find(parsed, delivery_addresses(mail, parsed))
+        linked = thread.ticket if thread is not None else None
+        outcome = _open(
+            mail, parsed, kind, user, sender, mail.department, linked, our_addresses(),
+            accepted_by=actor,
+        )  # fmt: skip
+    except (SenderError, OperatorError) as exc:
+        raise ActionNotAllowed(exc.reason) from exc
+    except ServiceError as exc:
+        raise ActionNotAllowed(exc.message) from exc
+    if outcome.status != InboundStatus.DONE:
+        raise ActionNotAllowed(outcome.reason)
+    return outcome
+
+
 def _sender(parsed: ParsedMail) -> str:
     sender = parsed.from_email or (parsed.reply_to[0] if parsed.reply_to else "")
     try:
@@ -266,6 +324,7 @@ def _open(
     department: Department,
     linked: Ticket | None,
     ours: dict,
+    accepted_by: User | None = None,
 ) -> Outcome:
     if user is None:
         if department.mail_policy == MailPolicy.REGISTERED:
@@ -297,7 +356,7 @@ def _open(
     text, html, attachments = _content(parsed)
     try:
         ticket = services.ticket_open(
-            actor=user,
+            actor=accepted_by or user,
             requester=user,
             subject=parsed.subject,
             body_text=text,

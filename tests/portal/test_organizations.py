@@ -19,7 +19,7 @@ def test_with_sharing_a_colleague_reads_answers_and_downloads(client, colleagues
     attachment = ticket.messages.get().attachments.get()
     client.force_login(me)
     assert client.get(f"/tickets/{ticket.number}/").status_code == 200
-    assert client.get(f"/tickets/attachments/{attachment.pk}/thumbnail/").status_code == 200
+    assert client.get(f"/files/{attachment.pk}/thumbnail/").status_code == 200
     client.post(f"/tickets/{ticket.number}/reply/", {"body": "Я тоже вижу ошибку"})
     assert ticket.messages.last().author == me
 
@@ -37,7 +37,7 @@ def test_without_sharing_everything_of_a_colleague_is_404(
         f"/tickets/{ticket.number}/",
         f"/tickets/{ticket.number}/close/",
         f"/tickets/{ticket.number}/rating/",
-        f"/tickets/attachments/{attachment.pk}/thumbnail/",
+        f"/files/{attachment.pk}/thumbnail/",
         f"/files/{attachment.pk}/",
     ):
         assert client.get(url).status_code == 404, url

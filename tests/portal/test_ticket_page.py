@@ -70,7 +70,7 @@ def test_images_have_thumbnails_and_the_reply_form_is_labelled(client, customer,
     client.force_login(customer)
     page = page_of(client, ticket)
     attachment = ticket.messages.first().attachments.get()
-    assert f'src="/tickets/attachments/{attachment.pk}/thumbnail/"' in page
+    assert f'src="/files/{attachment.pk}/thumbnail/"' in page
     assert "скриншот.png" in page
     assert unlabelled_fields(page) == []
 
@@ -78,7 +78,7 @@ def test_images_have_thumbnails_and_the_reply_form_is_labelled(client, customer,
 def test_a_thumbnail_is_a_small_jpeg_made_once(client, customer, ticket):
     attachment = ticket.messages.first().attachments.get()
     client.force_login(customer)
-    response = client.get(f"/tickets/attachments/{attachment.pk}/thumbnail/")
+    response = client.get(f"/files/{attachment.pk}/thumbnail/")
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
     assert response["X-Content-Type-Options"] == "nosniff"
     image = Image.open(io.BytesIO(b"".join(response.streaming_content)))
@@ -86,7 +86,7 @@ def test_a_thumbnail_is_a_small_jpeg_made_once(client, customer, ticket):
     path = thumbnails.thumbnail_path(attachment)
     assert default_storage.exists(path)
     made = default_storage.get_modified_time(path)
-    client.get(f"/tickets/attachments/{attachment.pk}/thumbnail/")
+    client.get(f"/files/{attachment.pk}/thumbnail/")
     assert default_storage.get_modified_time(path) == made
 
 
@@ -94,7 +94,7 @@ def test_files_that_are_not_images_have_no_thumbnail(client, customer, departmen
     ticket = open_ticket(customer, department, attachments=[upload(b"log line\n", "app.log")])
     client.force_login(customer)
     attachment = ticket.messages.get().attachments.get()
-    assert client.get(f"/tickets/attachments/{attachment.pk}/thumbnail/").status_code == 404
+    assert client.get(f"/files/{attachment.pk}/thumbnail/").status_code == 404
     page = page_of(client, ticket)
     assert "thumbnail" not in page and "download" in page
 
@@ -103,7 +103,7 @@ def test_another_customers_ticket_and_thumbnail_are_404(client, other_customer, 
     client.force_login(other_customer)
     attachment = ticket.messages.first().attachments.get()
     assert client.get(f"/tickets/{ticket.number}/").status_code == 404
-    assert client.get(f"/tickets/attachments/{attachment.pk}/thumbnail/").status_code == 404
+    assert client.get(f"/files/{attachment.pk}/thumbnail/").status_code == 404
     assert client.get(f"/files/{attachment.pk}/").status_code == 404
 
 
@@ -115,9 +115,9 @@ def test_the_attachment_of_an_internal_note_is_404_for_the_customer(
     )
     attachment = note.attachments.get()
     client.force_login(customer)
-    assert client.get(f"/tickets/attachments/{attachment.pk}/thumbnail/").status_code == 404
+    assert client.get(f"/files/{attachment.pk}/thumbnail/").status_code == 404
     client.force_login(agent)
-    assert client.get(f"/tickets/attachments/{attachment.pk}/thumbnail/").status_code == 200
+    assert client.get(f"/files/{attachment.pk}/thumbnail/").status_code == 200
 
 
 def test_a_nonexistent_ticket_is_the_same_404(client, customer):
@@ -168,5 +168,5 @@ def test_a_broken_image_from_a_mail_gets_no_thumbnail_but_stays_downloadable(
     )
     broken.file.save("broken.png", ContentFile(b"not a png"), save=True)
     client.force_login(customer)
-    assert client.get(f"/tickets/attachments/{broken.pk}/thumbnail/").status_code == 404
+    assert client.get(f"/files/{broken.pk}/thumbnail/").status_code == 404
     assert client.get(f"/files/{broken.pk}/").status_code == 200

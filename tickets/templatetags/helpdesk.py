@@ -52,4 +52,8 @@ def event_text(event: TicketEvent) -> str:
             "before": before.get("department", ""),
             "after": after.get("department", ""),
         }
+    if verb == EventVerb.PARTICIPANT_ADDED:
+        name = (after.get("participant") or {}).get("name")
+        if name:
+            return _("added %(name)s as a participant") % {"name": name}
     return str(EventVerb(verb).label) if verb in EventVerb.values else verb

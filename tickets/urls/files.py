@@ -6,5 +6,6 @@ app_name = "files"
 
 urlpatterns = [
     path("<int:pk>/", files.attachment_download, name="attachment"),
+    path("<int:pk>/thumbnail/", files.attachment_thumbnail, name="thumbnail"),
     path("<int:pk>/<str:filename>", files.attachment_download, name="attachment_named"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets.views.portal import files, new, ratings, tickets
+from tickets.views.portal import new, ratings, tickets
 
 app_name = "portal"
 
@@ -13,5 +13,4 @@ urlpatterns = [
     path("<int:number>/close/", tickets.ticket_close, name="ticket_close"),
     path("<int:number>/rating/", ratings.ticket_rate, name="ticket_rate"),
     path("rating/<str:token>/", ratings.ticket_rate_link, name="rate_link"),
-    path("attachments/<int:pk>/thumbnail/", files.attachment_thumbnail, name="thumbnail"),
 ]

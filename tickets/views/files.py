@@ -1,7 +1,10 @@
-from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest
+"""Attachments and their thumbnails, for whoever may read the message (R13); both portals."""
 
-from tickets import access
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest
+
+from tickets import access, thumbnails
 
 
 @login_required
@@ -24,4 +27,18 @@ def attachment_download(request: HttpRequest, pk: int, filename: str = "") -> Fi
         # Chromium's PDF viewer does not run in a sandboxed document.
         response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def attachment_thumbnail(request: HttpRequest, pk: int) -> FileResponse:
+    """A small JPEG of an image attachment; 404 for non-images and for other people's files."""
+    attachment = access.attachment_for(request.user, pk)
+    try:
+        path = thumbnails.thumbnail_for(attachment)
+    except thumbnails.NoThumbnail as error:
+        raise Http404 from error
+    response = FileResponse(default_storage.open(path, "rb"), content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=86400"
     return response
