@@ -27,7 +27,7 @@ def test_the_list_shows_health_counts_and_filters_by_status(client, admin_user, 
     client.force_login(admin_user)
     response = client.get(LIST)
     assert response.status_code == 200
-    assert "<strong>1</strong> quarantined" in response.content.decode()
+    assert "Quarantined: <strong>1</strong>" in response.content.decode()
     filtered = client.get(LIST, {"status": "attention"}).content.decode()
     assert "Потерянное" in filtered
     assert "Потерянное" not in client.get(LIST, {"status": "done"}).content.decode()
