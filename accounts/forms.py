@@ -115,6 +115,18 @@ class PreferencesForm(forms.Form):
     )
 
 
+class NotificationsForm(forms.Form):
+    """Which mails an agent gets about tickets (issue 6: each switchable per agent)."""
+
+    new_ticket = forms.BooleanField(
+        label=_("A new ticket arrives in one of my departments"), required=False
+    )
+    customer_reply = forms.BooleanField(
+        label=_("A customer answers a ticket assigned to me"), required=False
+    )
+    assigned = forms.BooleanField(label=_("A ticket is assigned to me"), required=False)
+
+
 def parse_people(text: str) -> tuple[list[tuple[str, str]], list[str]]:
     """Lines of `Name <address>` (or a bare address) -> (name, address) pairs, bad lines.
 

@@ -283,3 +283,16 @@ def user_preferences_set(*, actor: User, name: str, language: str, time_zone: st
     actor.time_zone = time_zone
     actor.save(update_fields=["name", "language", "time_zone"])
     return actor
+
+
+def agent_notifications_set(
+    *, actor: User, new_ticket: bool, customer_reply: bool, assigned: bool
+) -> User:
+    """An agent chooses which mails he gets about tickets (issue 6)."""
+    if not actor.is_agent:
+        raise NotPermitted()
+    actor.notify_new_ticket = new_ticket
+    actor.notify_customer_reply = customer_reply
+    actor.notify_assigned = assigned
+    actor.save(update_fields=["notify_new_ticket", "notify_customer_reply", "notify_assigned"])
+    return actor

@@ -26,5 +26,6 @@ urlpatterns = [
         name="invitation",
     ),
     path("settings/", views.preferences, name="preferences"),
+    path("settings/notifications/", views.notifications, name="notifications"),
     path("invite/", views.invite, name="invite"),
 ]

@@ -16,12 +16,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 
 from accounts import services, tokens
 from accounts.decorators import agent_required
 from accounts.forms import (
     EmailForm,
     InvitationForm,
+    NotificationsForm,
     PasswordForm,
     PreferencesForm,
     SignInForm,
@@ -149,7 +151,27 @@ def preferences(request: HttpRequest) -> HttpResponse:
         services.user_preferences_set(actor=user, **form.cleaned_data)
         messages.success(request, _("Your settings are saved."))
         return redirect("accounts:preferences")
-    return render(request, "accounts/preferences.html", {"form": form, "nav": "preferences"})
+    context = {"form": form, "nav": "preferences"}
+    if user.is_agent:
+        context["notifications"] = NotificationsForm(
+            initial={
+                "new_ticket": user.notify_new_ticket,
+                "customer_reply": user.notify_customer_reply,
+                "assigned": user.notify_assigned,
+            }
+        )
+    return render(request, "accounts/preferences.html", context)
+
+
+@require_POST
+@agent_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    """An agent switches his mail notifications on and off."""
+    form = NotificationsForm(request.POST)
+    if form.is_valid():
+        services.agent_notifications_set(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Your notification settings are saved."))
+    return redirect("accounts:preferences")
 
 
 @agent_required
