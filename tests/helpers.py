@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import time
+from collections.abc import Callable
 
 import pytest
 from django.conf import settings
@@ -25,3 +27,13 @@ def png_bytes(size: tuple[int, int] = (8, 8), color: str = "red") -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, color).save(buffer, "PNG")
     return buffer.getvalue()
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 40.0, what: str = "") -> None:
+    """Polls until `condition()` is true: for work done by another process (a worker)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what or condition}")

@@ -4,22 +4,12 @@ is automatic: a bounded number of mails, then silence (issue 6; MAIL.md, rate li
 from __future__ import annotations
 
 import subprocess
-import time
 
 import pytest
 
 from mailgateway.models import OutboundMail, OutboundStatus
 from tests.mailgateway.conftest import receive
 from tests.mailgateway.mails import plain
-
-
-def wait_for(condition, timeout: float = 40.0, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def children(pid: int) -> list[int]:

@@ -10,7 +10,6 @@ it, lands on the same ticket.
 from __future__ import annotations
 
 import smtplib
-import time
 from email.message import EmailMessage
 from email.utils import getaddresses, make_msgid
 
@@ -19,21 +18,12 @@ from django.urls import reverse
 
 from mailgateway import identity
 from tests.factories import AgentFactory, CustomerFactory, DepartmentFactory
-from tests.helpers import postgres_only
+from tests.helpers import postgres_only, wait_for
 from tests.mailgateway.listener import mail_listener
 from tests.workers import QUEUE, REDIS, celery_worker, database_url
 from tickets.models import MessageKind, Status, Ticket
 
 pytestmark = [*postgres_only, pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-def wait_for(condition, timeout: float = 60.0, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def to_customer(sink) -> list:

@@ -3,15 +3,13 @@ real Celery worker on Redis and PostgreSQL (issue 5; MAIL.md no-loss rules 3 and
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from mailgateway.models import InboundMail, InboundStatus, Mailbox, Protocol, Security
 from mailgateway.pipeline import inbound_process
 from mailgateway.store import inbound_store
 from mailgateway.tasks import poll_mailboxes, process_inbound_mail
-from tests.helpers import postgres_only
+from tests.helpers import postgres_only, wait_for
 from tests.mailgateway.dovecot import PASSWORD, USER, Dovecot, needs_dovecot
 from tests.mailgateway.mails import plain
 from tests.workers import QUEUE, celery_worker
@@ -31,15 +29,6 @@ def dovecot():
     server.start()
     yield server
     server.stop()
-
-
-def wait_for(condition, timeout: float = 40.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError("timed out")
 
 
 def test_a_mail_in_the_mailbox_becomes_a_ticket_through_the_worker(dovecot, support, sales):

@@ -15,20 +15,11 @@ from django.utils import timezone
 from mailgateway.models import OutboundMail, OutboundStatus
 from mailgateway.outbound.tasks import sweep_outbound
 from tests.factories import open_ticket
-from tests.helpers import postgres_only
+from tests.helpers import postgres_only, wait_for
 from tests.workers import celery_worker
 from tickets import services
 
 pytestmark = [*postgres_only, pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-def wait_for(condition, timeout: float = 40.0, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def children(pid: int) -> list[int]:
