@@ -11,7 +11,7 @@ class MailGatewayConfig(AppConfig):
         # Registers the Celery tasks in every process (web, commands), not only in workers
         # (the sources queue them by name), and the receiver of anymail's inbound signal.
         from mailgateway import tasks  # noqa: F401
-        from mailgateway.route import forget_addresses
+        from mailgateway.addresses import forget_addresses
         from mailgateway.sources import webhooks  # noqa: F401
 
         # The cached list of our addresses is dropped when a department or address changes.

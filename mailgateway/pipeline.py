@@ -26,6 +26,7 @@ from accounts.models import User
 from accounts.services import customer_get_or_create
 from helpdesk.errors import ActionNotAllowed, NotPermitted, ServiceError
 from mailgateway import hooks
+from mailgateway.addresses import is_ours, our_addresses
 from mailgateway.classify import (
     AUTOMATIC,
     Classification,
@@ -39,9 +40,7 @@ from mailgateway.parse import ParsedMail, parse
 from mailgateway.route import (
     delivery_addresses,
     department_for,
-    is_ours,
     may_append,
-    our_addresses,
     thread_find,
     thread_for_ids,
     user_for,

@@ -9,26 +9,18 @@ here too, by `may_append()`.
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass
 
 from accounts.models import User, normalize_email
+from mailgateway.addresses import base_address
 from mailgateway.identity import message_id_ticket, reply_token_ticket
 from mailgateway.models import InboundMail
 from mailgateway.parse import ParsedMail
 from tickets import access
-from tickets.models import Department, DepartmentAddress, Message, Ticket, TicketParticipant
+from tickets.models import Department, Message, Ticket, TicketParticipant
 
 SUBJECT_TAG = re.compile(r"\[#(\d{1,9})\]")
 MAX_THREAD_IDS = 100
-
-
-def base_address(address: str) -> str:
-    """support+anything@example.com -> support@example.com (plus-addressing)."""
-    local, at, domain = normalize_email(address).rpartition("@")
-    if not at:
-        return normalize_email(address)
-    return f"{local.split('+', 1)[0]}@{domain}"
 
 
 def delivery_addresses(mail: InboundMail, parsed: ParsedMail) -> list[str]:
@@ -36,40 +28,6 @@ def delivery_addresses(mail: InboundMail, parsed: ParsedMail) -> list[str]:
     X-Original-To, then To and Cc."""
     found = [*mail.envelope_recipients, *parsed.delivered_to, *parsed.to, *parsed.cc]
     return list(dict.fromkeys(normalize_email(a) for a in found if a))
-
-
-# Our addresses change rarely and are read for every mail: each process keeps them for
-# a minute. A change in this process (the admin) clears them at once (apps.py).
-ADDRESSES_TTL = 60.0
-_addresses: tuple[float, dict[str, Department]] | None = None
-
-
-def our_addresses() -> dict[str, Department]:
-    """Every address of ours (inbound and sender addresses) and its department."""
-    global _addresses
-    now = time.monotonic()
-    if _addresses is None or now - _addresses[0] > ADDRESSES_TTL:
-        _addresses = (now, _load_addresses())
-    return _addresses[1]
-
-
-def forget_addresses(**kwargs) -> None:
-    global _addresses
-    _addresses = None
-
-
-def _load_addresses() -> dict[str, Department]:
-    ours: dict[str, Department] = {}
-    addresses = DepartmentAddress.objects.select_related("department")
-    for row in addresses:
-        ours[normalize_email(row.address)] = row.department
-    for department in Department.objects.exclude(sender_address=""):
-        ours.setdefault(normalize_email(department.sender_address), department)
-    return ours
-
-
-def is_ours(address: str, ours: dict[str, Department]) -> bool:
-    return normalize_email(address) in ours or base_address(address) in ours
 
 
 def department_for(

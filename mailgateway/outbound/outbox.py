@@ -19,11 +19,12 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from mailgateway.addresses import is_ours, our_addresses
 from mailgateway.outbound.compose import Draft, Kind
 from mailgateway.outbound.models import SENDABLE, OutboundMail, OutboundStatus, Suppression
 from mailgateway.outbound.transport import send_raw
 from tickets import access
-from tickets.models import Department, DepartmentAddress, Ticket
+from tickets.models import Ticket
 
 logger = logging.getLogger(__name__)
 
@@ -41,20 +42,6 @@ class Withheld(Exception):
     """Why a mail is not sent; the reason is shown where the mail would have been."""
 
 
-def _our_addresses() -> set[str]:
-    addresses = set(DepartmentAddress.objects.values_list("address", flat=True))
-    addresses |= set(
-        Department.objects.exclude(sender_address="").values_list("sender_address", flat=True)
-    )
-    addresses.add(settings.DEFAULT_FROM_EMAIL)
-    return {a.lower() for a in addresses}
-
-
-def _is_ours(address: str, ours: set[str]) -> bool:
-    local, _, domain = address.lower().rpartition("@")
-    return address.lower() in ours or f"{local.split('+')[0]}@{domain}" in ours
-
-
 def suppressed(addresses: list[str]) -> set[str]:
     now = timezone.now()
     lowered = [a.lower() for a in addresses]
@@ -67,14 +54,15 @@ def suppressed(addresses: list[str]) -> set[str]:
 
 def _check_recipients(row: OutboundMail) -> list[str]:
     """The recipients that may be mailed; raises Withheld when none may."""
-    ours = _our_addresses()
+    ours = our_addresses()
+    default_sender = settings.DEFAULT_FROM_EMAIL.lower()
     blocked = suppressed(row.recipients)
     allowed = []
     reasons = []
     for address in row.recipients:
         if not address:
             reasons.append("empty address")
-        elif _is_ours(address, ours):
+        elif is_ours(address, ours) or address.lower() == default_sender:
             reasons.append(f"{address} is one of our own addresses")
         elif address.lower() in blocked:
             reasons.append(f"{address} is suppressed after a permanent bounce")

@@ -19,9 +19,9 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections
 
+from mailgateway.addresses import is_ours, our_addresses
 from mailgateway.errors import TemporaryStoreError
 from mailgateway.models import Source
-from mailgateway.route import is_ours, our_addresses
 from mailgateway.store import inbound_store
 
 logger = logging.getLogger("mailgateway")
