@@ -67,16 +67,16 @@ def _rating_links(ticket: Ticket) -> dict[str, str]:
     }
 
 
-def reply_added(message: Message) -> None:
+def reply_added(message: Message) -> str:
     """An agent's public answer goes to the requester, participants in Cc (R6); when the
-    answer solves the ticket, it carries the one-click rating links (W4)."""
+    answer solves the ticket, it carries the one-click rating links (W4). Returns the
+    mail's Message-ID, which the message keeps so that answers to it thread."""
     ticket = message.ticket
     requester, participants = _customers(ticket)
     rating = _rating_links(ticket) if ticket.status == Status.SOLVED else {}
     draft = compose.reply(message, to=requester, cc=participants, rating=rating)
-    message.message_id = draft.message_id
-    message.save(update_fields=["message_id"])
     mailer.post(draft)
+    return draft.message_id
 
 
 def customer_wrote(message: Message) -> None:

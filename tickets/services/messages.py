@@ -182,7 +182,8 @@ def reply_add(
             "updated_at",
         ]
     )
-    notify.reply_added(message)
+    message.message_id = notify.reply_added(message)
+    message.save(update_fields=["message_id"])
     return message
 
 
