@@ -4,6 +4,7 @@ The worker uses the broker of the settings: by default a folder of files under v
 nothing but Python is needed. Ctrl-C stops both.
 """
 
+import signal
 import subprocess
 import sys
 
@@ -38,6 +39,8 @@ class Command(BaseCommand):
                     f"--schedule={settings.CELERY_BEAT_SCHEDULE_FILENAME}",
                 ]
             )
+        # A SIGTERM (a process manager, `kill`) stops the worker too, as Ctrl-C does.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         host = addrport if ":" in addrport else f"127.0.0.1:{addrport}"
         self.stdout.write(self.style.SUCCESS(f"\nThe helpdesk runs at http://{host}/"))
         print_logins(self.stdout)
