@@ -14,49 +14,44 @@ is kept as an attachment, whatever its type (ARCHITECTURE.md, Attachments).
 
 from __future__ import annotations
 
-import binascii
 import email
-import hashlib
-import html as html_lib
-import mimetypes
 import re
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import Message as MimePart
 from email.policy import Compat32
 from email.utils import parsedate_to_datetime
 
-import tnefparse
-
 from mailgateway.charsets import charset_name, decode_bytes
 from mailgateway.headers import (
     decode_header,
     decode_words,
-    has_8bit,
     message_ids,
     parse_addresses,
-    raw_bytes,
 )
-from mailgateway.html import html_to_text, sanitize
+from mailgateway.parsed import (
+    BODY_TYPES,
+    LAZY_MARK,
+    DeliveryReport,
+    Leaf,
+    ParsedMail,
+    WalkState,
+)
+from mailgateway.payloads import bodies, collect_attachments
 
 # Parser limits (MAIL.md, no-loss rule 4): beyond them the rest of the mail is not
 # interpreted (the raw mail is always kept), and a defect says so.
 MAX_DEPTH = 20
 MAX_PARTS = 500
 MAX_HEADER_BYTES = 256 * 1024
-MAX_DECODED_BYTES = 100 * 1024 * 1024
 
 # Mails this large have their long base64 runs decoded from the raw bytes (see parse()).
 LAZY_MIN_BYTES = 1024 * 1024
-LAZY_MARK = b"HELPDESK-LAZY-BASE64-"
 # At least ~750 kB of consecutive base64 lines.
 # Maximal runs of base64 characters and line breaks. No minimum length in the pattern: with
 # one, the engine would rescan each long run from every position in it (quadratic time).
 _BASE64_RUN = re.compile(rb"[A-Za-z0-9+/=\r\n]+")
 TOO_DEEP = f"MIME nesting deeper than {MAX_DEPTH}: inner parts kept whole"
-TNEF_TYPES = ("application/ms-tnef", "application/vnd.ms-tnef")
 INLINE_MEDIA = ("image/", "audio/", "video/")
-BODY_TYPES = ("text/plain", "text/html")
 # Header names the classifier reads (MAIL.md, loops and auto-replies); decoded once.
 CLASSIFIER_HEADERS = (
     "auto-submitted",
@@ -88,112 +83,6 @@ class _RawHeaders(Compat32):
 
 
 RAW_POLICY = _RawHeaders()
-
-
-@dataclass(frozen=True)
-class ParsedAttachment:
-    filename: str | None  # as sent; None when the mail gives no name
-    content_type: str
-    content: bytes = field(repr=False)
-    content_id: str = ""
-    inline: bool = False  # an image the HTML body shows in place (cid:)
-
-    @property
-    def size(self) -> int:
-        return len(self.content)
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.content).hexdigest()
-
-    def storage_name(self) -> str:
-        """The name to store the file under: the sent one, or one made from the type."""
-        if self.filename:
-            return self.filename
-        if self.content_type == "message/rfc822":
-            return "message.eml"
-        extension = mimetypes.guess_extension(self.content_type, strict=False) or ".bin"
-        stem = "image" if self.content_type.startswith("image/") else "attachment"
-        return f"{stem}{extension}"
-
-
-@dataclass(frozen=True)
-class DeliveryReport:
-    """One recipient line of a delivery status notification (RFC 3464)."""
-
-    recipient: str
-    action: str
-    status: str
-
-
-@dataclass(frozen=True)
-class ParsedMail:
-    from_email: str = ""
-    from_name: str = ""
-    to: tuple[str, ...] = ()
-    cc: tuple[str, ...] = ()
-    reply_to: tuple[str, ...] = ()
-    delivered_to: tuple[str, ...] = ()
-    to_names: tuple[tuple[str, str], ...] = ()  # (address, name) for To and Cc
-    subject: str = ""
-    date: datetime | None = None
-    message_id: str = ""
-    in_reply_to: str = ""
-    references: tuple[str, ...] = ()
-    text: str = ""
-    html: str | None = None
-    attachments: tuple[ParsedAttachment, ...] = ()
-    dropped: tuple[str, ...] = ()  # attachments left out (limits), for a visible note
-    headers: tuple[tuple[str, str], ...] = ()  # the classifier's headers, decoded
-    content_type: str = "text/plain"
-    report_type: str = ""
-    part_types: frozenset[str] = frozenset()
-    delivery_reports: tuple[DeliveryReport, ...] = ()
-    returned_message_ids: tuple[str, ...] = ()
-    defects: tuple[str, ...] = ()
-
-    def header(self, name: str) -> str:
-        name = name.lower()
-        return next((value for key, value in self.headers if key == name), "")
-
-    def has_header(self, name: str) -> bool:
-        name = name.lower()
-        return any(key == name for key, _value in self.headers)
-
-    @property
-    def thread_ids(self) -> tuple[str, ...]:
-        """In-Reply-To first, then References newest first (MAIL.md rule 9a)."""
-        ids = [self.in_reply_to] if self.in_reply_to else []
-        ids += [mid for mid in reversed(self.references) if mid not in ids]
-        return tuple(ids)
-
-
-@dataclass
-class _Leaf:
-    part: MimePart
-    index: int
-    content_type: str
-    disposition: str
-    filename: str | None
-
-
-@dataclass
-class _State:
-    defects: list[str] = field(default_factory=list)
-    leaves: list[_Leaf] = field(default_factory=list)
-    text_body: list[_Leaf] = field(default_factory=list)
-    html_body: list[_Leaf] = field(default_factory=list)
-    attachments: list[_Leaf] = field(default_factory=list)
-    count: int = 0
-    decoded: int = 0
-    hint: str | None = None
-    report_type: str = ""
-    part_types: set[str] = field(default_factory=set)
-    reports: list[DeliveryReport] = field(default_factory=list)
-    returned_ids: list[str] = field(default_factory=list)
-    raw: bytes = b""
-    lazy: list[tuple[int, int]] = field(default_factory=list)
-    lazy_used: set[int] = field(default_factory=set)
 
 
 def parse(raw: bytes, *, envelope_recipients: tuple[str, ...] | list[str] = ()) -> ParsedMail:
@@ -244,12 +133,12 @@ def _without_regions(raw: bytes, regions: list[tuple[int, int]]) -> bytes:
 def _parse(raw: bytes, envelope_recipients, lazy: list[tuple[int, int]]) -> ParsedMail | None:
     source = _without_regions(raw, lazy) if lazy else raw
     message = email.message_from_bytes(_repair(source), policy=RAW_POLICY)
-    state = _State(raw=raw, lazy=lazy)
+    state = WalkState(raw=raw, lazy=lazy)
     state.defects.extend(type(d).__name__ for d in message.defects)
     state.hint = _charset_hint(message)
     _walk(message, state, depth=0, multipart_type="mixed", in_alternative=False)
-    text, html = _bodies(state)
-    attachments, dropped = _attachments(state, html)
+    text, html = bodies(state)
+    attachments, dropped = collect_attachments(state, html)
     if len(state.lazy_used) != len(lazy):
         return None  # a placeholder outside a base64 part: parse the plain way
     defects = state.defects
@@ -357,7 +246,7 @@ def _date(value: str | None, defects: list[str]) -> datetime | None:
     return parsed
 
 
-def _content_type(part: MimePart, state: _State) -> str:
+def _content_type(part: MimePart, state: WalkState) -> str:
     ctype = part.get_content_type()
     raw = part.get("content-type")
     if raw is not None and "/" not in str(raw).split(";", 1)[0]:
@@ -365,7 +254,7 @@ def _content_type(part: MimePart, state: _State) -> str:
     return ctype
 
 
-def _filename(part: MimePart, state: _State) -> str | None:
+def _filename(part: MimePart, state: WalkState) -> str | None:
     for param, header in (("filename", "content-disposition"), ("name", "content-type")):
         value = part.get_param(param, header=header)
         if value is None:
@@ -384,7 +273,7 @@ def _filename(part: MimePart, state: _State) -> str | None:
 
 
 def _walk(
-    part: MimePart, state: _State, *, depth: int, multipart_type: str, in_alternative: bool
+    part: MimePart, state: WalkState, *, depth: int, multipart_type: str, in_alternative: bool
 ) -> None:
     ctype = _content_type(part, state)
     state.part_types.add(ctype)
@@ -405,7 +294,7 @@ def _walk(
     _leaf(part, state, ctype, multipart_type)
 
 
-def _leftovers(part: MimePart, state: _State) -> None:
+def _leftovers(part: MimePart, state: WalkState) -> None:
     """Text outside a multipart's parts is a notice to be ignored (RFC 2046), unless the
     multipart is broken (a boundary missing, no parts at all): then it is content the
     sender's MIME structure lost, kept as a text attachment, never dropped."""
@@ -426,7 +315,7 @@ def _leftovers(part: MimePart, state: _State) -> None:
 
 def _parse_structure(
     parts: list[MimePart],
-    state: _State,
+    state: WalkState,
     depth: int,
     multipart_type: str,
     in_alternative: bool,
@@ -505,7 +394,7 @@ def _parse_structure(
             state.html_body.extend(state.text_body[text_len:])
 
 
-def _leaf(part: MimePart, state: _State, ctype: str, multipart_type: str) -> None:
+def _leaf(part: MimePart, state: WalkState, ctype: str, multipart_type: str) -> None:
     """A mail that is a single part: its text is the body, anything else an attachment."""
     leaf = _make_leaf(part, state, ctype)
     _report_part(leaf, state, multipart_type)
@@ -516,14 +405,14 @@ def _leaf(part: MimePart, state: _State, ctype: str, multipart_type: str) -> Non
         state.attachments.append(leaf)
 
 
-def _make_leaf(part: MimePart, state: _State, ctype: str) -> _Leaf:
+def _make_leaf(part: MimePart, state: WalkState, ctype: str) -> Leaf:
     disposition = (part.get_content_disposition() or "").lower()
-    leaf = _Leaf(part, len(state.leaves), ctype, disposition, _filename(part, state))
+    leaf = Leaf(part, len(state.leaves), ctype, disposition, _filename(part, state))
     state.leaves.append(leaf)
     return leaf
 
 
-def _report_part(leaf: _Leaf, state: _State, multipart_type: str) -> None:
+def _report_part(leaf: Leaf, state: WalkState, multipart_type: str) -> None:
     """Bounces and receipts: the recipients' status and the Message-ID of the returned mail."""
     ctype = leaf.content_type
     if ctype == "message/delivery-status":
@@ -554,133 +443,3 @@ def _report_part(leaf: _Leaf, state: _State, multipart_type: str) -> None:
         if isinstance(blocks, list):
             for block in blocks:
                 state.returned_ids.extend(message_ids(block.get("original-message-id")))
-
-
-def _payload(leaf: _Leaf, state: _State) -> bytes:
-    part = leaf.part
-    if part.is_multipart():  # message/rfc822, delivery-status: the part's own bytes
-        try:
-            inner = part.get_payload()
-            if leaf.content_type == "message/rfc822" and len(inner) == 1:
-                return inner[0].as_bytes()
-            return b"\n".join(block.as_bytes() for block in inner)
-        except Exception as exc:  # a broken inner message: keep what can be written
-            state.defects.append(f"inner message could not be rewritten: {exc}")
-            return str(part).encode("utf-8", "surrogateescape")
-    if state.lazy:
-        lazy = _lazy_payload(part, state)
-        if lazy is not None:
-            return lazy
-    payload = part.get_payload(decode=True)
-    if isinstance(payload, bytes):
-        return payload
-    value = part.get_payload()
-    return value.encode("utf-8", "surrogateescape") if isinstance(value, str) else b""
-
-
-def _lazy_payload(part: MimePart, state: _State) -> bytes | None:
-    value = part.get_payload()
-    if not isinstance(value, str) or not value.startswith(LAZY_MARK.decode()):
-        return None
-    if str(part.get("content-transfer-encoding", "")).strip().lower() != "base64":
-        return None
-    number, _newline, rest = value[len(LAZY_MARK) :].partition("\n")
-    try:
-        index = int(number.strip())
-        start, end = state.lazy[index]
-    except (ValueError, IndexError):
-        return None
-    state.lazy_used.add(index)
-    region = memoryview(state.raw)[start:end]
-    if rest.strip():  # base64 after the run: decode it as one with the run
-        return binascii.a2b_base64(bytes(region) + rest.encode("ascii", "replace"))
-    return binascii.a2b_base64(region)
-
-
-def _text(leaf: _Leaf, state: _State) -> str:
-    data = _payload(leaf, state)
-    return decode_bytes(data, leaf.part.get_content_charset(), state.defects, hint=state.hint)
-
-
-def _bodies(state: _State) -> tuple[str, str | None]:
-    texts = []
-    for leaf in state.text_body:
-        if leaf.content_type == "text/plain":
-            texts.append(_text(leaf, state).replace("\r\n", "\n").strip("\n"))
-        elif leaf.content_type == "text/html":
-            texts.append(html_to_text(_text(leaf, state)))
-    html = None
-    if any(leaf.content_type == "text/html" for leaf in state.html_body):
-        chunks = []
-        for leaf in state.html_body:
-            if leaf.content_type == "text/html":
-                chunks.append(_text(leaf, state))
-            elif leaf.content_type == "text/plain":
-                chunks.append(f"<pre>{html_lib.escape(_text(leaf, state))}</pre>")
-        html = sanitize("\n".join(chunks))
-    text = "\n\n".join(t for t in texts if t.strip())
-    if has_8bit(text):
-        text = raw_bytes(text).decode("utf-8", "replace")
-    return text, html
-
-
-def _attachments(
-    state: _State, html: str | None
-) -> tuple[tuple[ParsedAttachment, ...], tuple[str, ...]]:
-    chosen = {id(leaf): leaf for leaf in state.attachments}
-    for leaf in state.text_body + state.html_body:
-        if leaf.content_type not in BODY_TYPES:
-            chosen[id(leaf)] = leaf  # inline images: shown in place, stored as files
-    kept, dropped = [], []
-    for leaf in sorted(chosen.values(), key=lambda leaf: leaf.index):
-        content = _payload(leaf, state)
-        state.decoded += len(content)
-        label = leaf.filename or leaf.content_type
-        if state.decoded > MAX_DECODED_BYTES:
-            state.defects.append(f"decoded size over the limit: {label} left out")
-            dropped.append(label)
-            continue
-        content_id = str(leaf.part.get("content-id") or "").strip().strip("<>").strip()
-        kept.append(
-            ParsedAttachment(
-                filename=leaf.filename,
-                content_type=leaf.content_type,
-                content=content,
-                content_id=content_id,
-                inline=bool(content_id and html and f"cid:{content_id}" in html),
-            )
-        )
-        if _is_tnef(leaf):
-            kept.extend(_tnef_files(content, state))
-    return tuple(kept), tuple(dropped)
-
-
-def _is_tnef(leaf: _Leaf) -> bool:
-    return leaf.content_type in TNEF_TYPES or (leaf.filename or "").lower() == "winmail.dat"
-
-
-def _tnef_files(data: bytes, state: _State) -> list[ParsedAttachment]:
-    """The files inside Outlook's winmail.dat, as attachments of their own (the winmail.dat
-    itself is kept too)."""
-    try:
-        tnef = tnefparse.TNEF(data)
-    except Exception as exc:  # a broken TNEF stream: the winmail.dat is still kept
-        state.defects.append(f"winmail.dat could not be opened: {type(exc).__name__}")
-        return []
-    files = []
-    for item in tnef.attachments:
-        try:
-            name = item.long_filename() or item.name or None
-            content = bytes(item.data or b"")
-        except Exception:  # one unreadable file in it: the others are still taken
-            state.defects.append("a file in winmail.dat could not be read")
-            continue
-        if isinstance(name, bytes):
-            name = decode_bytes(name, None, state.defects, hint=state.hint)
-        state.decoded += len(content)
-        if state.decoded > MAX_DECODED_BYTES:
-            state.defects.append("decoded size over the limit: winmail.dat files left out")
-            break
-        guessed = mimetypes.guess_type(name or "")[0] or "application/octet-stream"
-        files.append(ParsedAttachment(filename=name, content_type=guessed, content=content))
-    return files

@@ -9,14 +9,11 @@ stops other mail (rule 6).
 
 from __future__ import annotations
 
-import io
 import logging
 import traceback
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
@@ -34,6 +31,7 @@ from mailgateway.classify import (
     has_null_return_path,
     permanent_failures,
 )
+from mailgateway.convert import sender_address, threading_fields, ticket_content
 from mailgateway.errors import OperatorError, SenderError
 from mailgateway.models import FINAL_STATUSES, ErrorKind, InboundMail, InboundStatus
 from mailgateway.parse import ParsedMail, parse
@@ -48,7 +46,6 @@ from mailgateway.route import (
 from mailgateway.store import raw_load
 from tickets import access, services
 from tickets.models import Channel, Department, MailPolicy, Message, Ticket
-from tickets.uploads import NewAttachment, clean_filename
 
 logger = logging.getLogger("mailgateway")
 
@@ -199,7 +196,7 @@ def _deliver(mail: InboundMail, raw: bytes) -> Outcome:
     department = department_for(addresses, ours, default)
     if kind in (Classification.BOUNCE, Classification.READ_RECEIPT):
         return _report(mail, parsed, kind, addresses, department)
-    sender = _sender(parsed)
+    sender = sender_address(parsed)
     if is_ours(sender, ours):
         return Outcome(InboundStatus.IGNORED, _("Sent from one of our own addresses."))
     user = user_for(sender)
@@ -260,7 +257,7 @@ def inbound_accept(*, actor: User, mail: InboundMail) -> Ticket:
 def _accepted(mail: InboundMail, parsed: ParsedMail, actor: User) -> Outcome:
     kind = classify(parsed, envelope_sender=mail.envelope_sender)
     try:
-        sender = _sender(parsed)
+        sender = sender_address(parsed)
         user, _created = customer_get_or_create(email=sender, name=parsed.from_name)
         thread = thread_find(parsed, delivery_addresses(mail, parsed))
         linked = thread.ticket if thread is not None else None
@@ -275,43 +272,6 @@ def _accepted(mail: InboundMail, parsed: ParsedMail, actor: User) -> Outcome:
     if outcome.status != InboundStatus.DONE:
         raise ActionNotAllowed(outcome.reason)
     return outcome
-
-
-def _sender(parsed: ParsedMail) -> str:
-    sender = parsed.from_email or (parsed.reply_to[0] if parsed.reply_to else "")
-    try:
-        validate_email(sender)
-    except ValidationError:
-        raise SenderError(
-            _("The mail has no usable sender address (%(address)s).") % {"address": sender or "-"}
-        ) from None
-    return sender
-
-
-def _content(parsed: ParsedMail) -> tuple[str, str, list[NewAttachment]]:
-    attachments = [
-        NewAttachment(
-            filename=clean_filename(a.storage_name()),
-            content_type=a.content_type[:255],
-            size=a.size,
-            sha256=a.sha256,
-            content=io.BytesIO(a.content),
-            content_id=a.content_id[:255],
-        )
-        for a in parsed.attachments
-    ]
-    text = parsed.text
-    if not text.strip() and not parsed.html and not attachments:
-        text = parsed.subject or _("(The mail has no text.)")
-    return text, parsed.html or "", attachments
-
-
-def _threading(parsed: ParsedMail) -> dict[str, str]:
-    return {
-        "message_id": parsed.message_id,
-        "in_reply_to": parsed.in_reply_to,
-        "references": " ".join(parsed.references),
-    }
 
 
 def _open(
@@ -352,7 +312,7 @@ def _open(
             else _("The sender's account is deactivated.")
         )
         return Outcome(InboundStatus.REJECTED, reason, department=department)
-    text, html, attachments = _content(parsed)
+    text, html, attachments = ticket_content(parsed)
     try:
         ticket = services.ticket_open(
             actor=accepted_by or user,
@@ -366,7 +326,7 @@ def _open(
             linked_ticket=linked,
             # An auto-reply, a bounce-like or bulk mail: no acknowledgement, nobody told.
             automatic=kind in AUTOMATIC or has_null_return_path(parsed, mail.envelope_sender),
-            **_threading(parsed),
+            **threading_fields(parsed),
         )
     except ServiceError as exc:
         raise OperatorError(str(exc)) from exc
@@ -387,7 +347,7 @@ def _append(
     ticket: Ticket,
     ours: dict,
 ) -> Outcome:
-    text, html, attachments = _content(parsed)
+    text, html, attachments = ticket_content(parsed)
     automatic = kind in ADDS_QUIETLY
     try:
         if user.is_agent:
@@ -410,7 +370,7 @@ def _append(
             message = services.message_add(
                 actor=user, ticket=ticket, body_text=text, body_html=html,
                 attachments=attachments, channel=Channel.EMAIL, automatic=automatic,
-                **_threading(parsed),
+                **threading_fields(parsed),
             )  # fmt: skip
     except ServiceError as exc:
         raise OperatorError(str(exc)) from exc
@@ -455,7 +415,7 @@ def _report(
     else:
         lines = [_("Read receipt or feedback report.")]
     body = "\n".join([*lines, "", parsed.text]).strip()
-    text, _html, attachments = _content(parsed)
+    text, _html, attachments = ticket_content(parsed)
     message = services.note_add(
         actor=None,
         ticket=ticket,

@@ -12,6 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from mailgateway import parse as parse_module
+from mailgateway import payloads
 from mailgateway.headers import MAX_HEADER_CHARS
 from mailgateway.parse import parse
 from tests.mailgateway.mails import plain, raw, with_attachments
@@ -142,7 +143,7 @@ def test_too_many_parts_stop_at_the_limit(monkeypatch):
 
 
 def test_decoded_size_limit_drops_attachments_visibly(monkeypatch):
-    monkeypatch.setattr(parse_module, "MAX_DECODED_BYTES", 1000)
+    monkeypatch.setattr(payloads, "MAX_DECODED_BYTES", 1000)
     files = [
         ("small.bin", "application/octet-stream", b"x" * 100),
         ("big.bin", "application/octet-stream", b"y" * 5000),
