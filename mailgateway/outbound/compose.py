@@ -30,7 +30,8 @@ from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr
 
 from django.conf import settings
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -161,9 +162,17 @@ def _headers(ticket: Ticket | None, automatic: bool) -> dict[str, str]:
     return headers
 
 
+def render_plain(template_name: str, context: dict) -> str:
+    """A text/plain part or a header: rendered with autoescape off, whatever the template
+    says, so that `Can't pay <invoice> & "more"` reaches the reader as written (issue 14).
+    HTML parts go through render_to_string and stay escaped."""
+    template = get_template(template_name).template
+    return template.render(Context(context, autoescape=False))
+
+
 def _render(name: str, context: dict) -> tuple[str, str, str]:
-    subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
-    text = render_to_string(f"emails/{name}-body.txt", context)
+    subject = " ".join(render_plain(f"emails/{name}-subject.txt", context).split())
+    text = render_plain(f"emails/{name}-body.txt", context)
     html = render_to_string(f"emails/{name}-body.html", context)
     return subject, text, html
 
