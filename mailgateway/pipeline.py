@@ -34,7 +34,7 @@ from mailgateway.classify import (
 from mailgateway.convert import sender_address, threading_fields, ticket_content
 from mailgateway.errors import OperatorError, SenderError
 from mailgateway.models import FINAL_STATUSES, ErrorKind, InboundMail, InboundStatus
-from mailgateway.parse import ParsedMail, parse
+from mailgateway.parse import LIMIT_DEFECTS, ParsedMail, parse
 from mailgateway.route import (
     delivery_addresses,
     department_for,
@@ -466,7 +466,20 @@ def _copied_join(ticket: Ticket, parsed: ParsedMail, author: User, sender: str, 
 
 
 def _note_dropped(ticket: Ticket, parsed: ParsedMail) -> None:
-    """An attachment left out (over the limits) is said in a visible note (MAIL.md rule 6)."""
+    """An attachment left out (over the limits) is said in a visible note (MAIL.md rule 6);
+    so is a mail cut short at the parser's depth or part limits (rule 4, issue 14)."""
+    cut = [defect for defect in parsed.defects if defect in LIMIT_DEFECTS]
+    if cut:
+        services.note_add(
+            actor=None,
+            ticket=ticket,
+            body_text=_(
+                "The mail was cut short at the parser's limits: %(defects)s. "
+                "The complete original is kept with the received mail."
+            )
+            % {"defects": "; ".join(cut)},
+            channel=Channel.EMAIL,
+        )
     if parsed.dropped:
         services.note_add(
             actor=None,
