@@ -50,6 +50,8 @@ class Kind:
     AGENT_NEW_TICKET = "agent_new_ticket"
     AGENT_CUSTOMER_REPLY = "agent_customer_reply"
     AGENT_ASSIGNED = "agent_assigned"
+    AGENT_DIGEST = "agent_digest"
+    OVERSIZE = "oversize"
 
 
 AUTOMATIC_KINDS = frozenset(
@@ -60,9 +62,15 @@ AUTOMATIC_KINDS = frozenset(
         Kind.AGENT_NEW_TICKET,
         Kind.AGENT_CUSTOMER_REPLY,
         Kind.AGENT_ASSIGNED,
+        Kind.AGENT_DIGEST,
+        Kind.OVERSIZE,
     }
 )
 AGENT_KINDS = frozenset({Kind.AGENT_NEW_TICKET, Kind.AGENT_CUSTOMER_REPLY, Kind.AGENT_ASSIGNED})
+# Mail a person asked for (issue 14): outside the loop limit, with a cap of its own.
+ACCOUNT_KINDS = frozenset(
+    {"account-verify", "account-reset", "account-invitation", "account-exists"}
+)
 # Mail to customers about a message: its delivery status is shown beside the message.
 CUSTOMER_KINDS = frozenset({Kind.REPLY, Kind.ACKNOWLEDGEMENT})
 
@@ -354,6 +362,44 @@ def agent_notification(
         sender=settings.DEFAULT_FROM_EMAIL,
         recipients=[agent.email],
         message=message,
+        recipient=agent,
+        automatic=True,
+    )
+
+
+@dataclass
+class DigestItem:
+    """One held notification in a digest: its subject line and the ticket's staff page."""
+
+    subject: str
+    url: str
+
+
+def agent_digest(agent: User, held: list[tuple[str, Ticket]]) -> Draft:
+    """The notifications held past an agent's per-minute limit, in one mail (issue 14):
+    `held` gives each one's subject line and ticket."""
+    items = [
+        DigestItem(subject, site_link(reverse("staff:ticket", args=[ticket.number])))
+        for subject, ticket in held
+    ]
+    with translation.override(agent.language):
+        subject, text, html = _render(
+            Kind.AGENT_DIGEST, {"recipient": agent, "items": items, "subject_line": ""}
+        )
+    mime = _mime(
+        subject=subject,
+        text=text,
+        html=html,
+        from_address=address_of("", settings.DEFAULT_FROM_EMAIL),
+        to=[address_of(agent.name, agent.email)],
+        headers=_headers(None, automatic=True),
+    )
+    return Draft(
+        kind=Kind.AGENT_DIGEST,
+        mime=mime,
+        ticket=None,
+        sender=settings.DEFAULT_FROM_EMAIL,
+        recipients=[agent.email],
         recipient=agent,
         automatic=True,
     )

@@ -136,3 +136,10 @@ def test_account_mails_are_plain_text(customer, monkeypatch, send):
     [draft] = drafts
     assert_plain_and_escaped(draft, in_subject=False)
     assert f"Hello Jo {TRICKY}" in read(draft).get_body(("plain",)).get_content()
+
+
+def test_the_agents_digest_is_plain_text(ticket, agent):
+    subject = f"New ticket: [#{ticket.number}] {TRICKY}"
+    draft = compose.agent_digest(agent, [(subject, ticket), (subject, ticket)])
+    assert_plain_and_escaped(draft, in_subject=False)
+    assert read(draft).get_body(("plain",)).get_content().count(subject) == 2
