@@ -32,7 +32,7 @@ from mailgateway.classify import (
     permanent_failures,
 )
 from mailgateway.convert import sender_address, threading_fields, ticket_content
-from mailgateway.errors import OperatorError, SenderError
+from mailgateway.errors import OperatorError, SenderError, TooLarge
 from mailgateway.models import FINAL_STATUSES, ErrorKind, InboundMail, InboundStatus
 from mailgateway.parse import LIMIT_DEFECTS, ParsedMail, parse
 from mailgateway.route import (
@@ -43,7 +43,7 @@ from mailgateway.route import (
     thread_for_ids,
     user_for,
 )
-from mailgateway.store import raw_load
+from mailgateway.store import HEAD_SCAN, raw_load
 from tickets import access, services
 from tickets.models import Channel, Department, MailPolicy, Message, Ticket
 
@@ -84,7 +84,13 @@ def inbound_process(*, mail_id: int) -> InboundMail:
         return mail
     except SenderError as exc:
         logger.info("inbound mail %s: %s", mail_id, exc.reason)
-        return _record_failure(mail_id, exc.reason, ErrorKind.SENDER, InboundStatus.QUARANTINED)
+        mail = _record_failure(mail_id, exc.reason, ErrorKind.SENDER, InboundStatus.QUARANTINED)
+        if isinstance(exc, TooLarge):
+            try:
+                inbound_oversize_notify(mail_id=mail_id)
+            except Exception:  # the mail is safely quarantined; only the notice is lost
+                logger.exception("inbound mail %s: the oversize notice failed", mail_id)
+        return mail
     except (OperatorError, DatabaseError, IntegrityError, OSError) as exc:
         reason = getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}"
         logger.error("inbound mail %s failed: %s", mail_id, reason)
@@ -93,6 +99,22 @@ def inbound_process(*, mail_id: int) -> InboundMail:
         reason = traceback.format_exc(limit=8)
         logger.exception("inbound mail %s could not be processed", mail_id)
         return _record_failure(mail_id, reason, ErrorKind.OPERATOR, InboundStatus.QUARANTINED)
+
+
+def inbound_oversize_notify(*, mail_id: int) -> None:
+    """The sender of a mail quarantined for its size hears it once (MAIL.md rule 9); only
+    the header block is read, which is all an IMAP or POP3 source fetched of it."""
+    mail = InboundMail.objects.select_related("mailbox__default_department").get(pk=mail_id)
+    parsed = parse(_header_block(raw_load(mail_id)))
+    kind = classify(parsed, envelope_sender=mail.envelope_sender)
+    with transaction.atomic():
+        hooks.mail_too_large(mail=mail, parsed=parsed, kind=kind)
+
+
+def _header_block(raw: bytes) -> bytes:
+    head = raw[:HEAD_SCAN]
+    ends = [end for end in (head.find(b"\r\n\r\n"), head.find(b"\n\n")) if end >= 0]
+    return head[: min(ends)] + b"\n\n" if ends else head
 
 
 def _first_copy() -> Subquery:
@@ -168,7 +190,7 @@ def _finish(mail: InboundMail, outcome: Outcome) -> None:
 
 def _deliver(mail: InboundMail, raw: bytes) -> Outcome:
     if mail.size > settings.MAIL_MAX_MESSAGE_SIZE:
-        raise SenderError(
+        raise TooLarge(
             _("The mail is larger than the limit of %(mb)s MB.")
             % {"mb": settings.MAIL_MAX_MESSAGE_SIZE // (1024 * 1024)}
         )

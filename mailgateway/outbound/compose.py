@@ -463,3 +463,48 @@ def rejected(
         recipients=[address],
         automatic=True,
     )
+
+
+def oversize(
+    *,
+    address: str,
+    name: str,
+    subject: str,
+    in_reply_to: str,
+    department: Department | None,
+    language: str,
+) -> Draft:
+    """To the sender of a mail kept in quarantine for its size (MAIL.md rule 9)."""
+    if department is not None:
+        sender_name = department.sender_name or department.name
+        from_email = department.sender_address or settings.DEFAULT_FROM_EMAIL
+    else:
+        sender_name, from_email = "", settings.DEFAULT_FROM_EMAIL
+    context = {
+        "name": name,
+        "subject": subject,
+        "department": department,
+        "limit_mb": settings.MAIL_MAX_MESSAGE_SIZE // (1024 * 1024),
+    }
+    with translation.override(language):
+        subject_line, text, html = _render(Kind.OVERSIZE, context)
+    headers = _headers(None, automatic=True)
+    if in_reply_to:
+        headers["In-Reply-To"] = in_reply_to
+        headers["References"] = in_reply_to
+    mime = _mime(
+        subject=subject_line,
+        text=text,
+        html=html,
+        from_address=address_of(sender_name, from_email),
+        to=[address_of(name, address)],
+        headers=headers,
+    )
+    return Draft(
+        kind=Kind.OVERSIZE,
+        mime=mime,
+        ticket=None,
+        sender=from_email,
+        recipients=[address],
+        automatic=True,
+    )

@@ -143,3 +143,17 @@ def test_the_agents_digest_is_plain_text(ticket, agent):
     draft = compose.agent_digest(agent, [(subject, ticket), (subject, ticket)])
     assert_plain_and_escaped(draft, in_subject=False)
     assert read(draft).get_body(("plain",)).get_content().count(subject) == 2
+
+
+def test_the_oversize_notice_is_plain_text(department):
+    draft = compose.oversize(
+        address="stranger@example.org",
+        name=f"Stranger {TRICKY}",
+        subject=TRICKY,
+        in_reply_to="",
+        department=department,
+        language="en",
+    )
+    assert_plain_and_escaped(draft)
+    text = read(draft).get_body(("plain",)).get_content()
+    assert f"Hello Stranger {TRICKY}," in text and f"Signed: {TRICKY}" in text
