@@ -61,7 +61,13 @@ def sender_rejected(
     )
 
 
-def mail_too_large(*, mail: InboundMail, parsed: ParsedMail, kind: Classification) -> None:
+def mail_too_large(
+    *,
+    mail: InboundMail,
+    parsed: ParsedMail,
+    kind: Classification,
+    department: Department | None,
+) -> None:
     """A mail kept in quarantine for its size: its sender gets one notice a day, never an
     automatic sender, a null return path or one of our own addresses (MAIL.md rule 9)."""
     address = parsed.from_email
@@ -80,7 +86,7 @@ def mail_too_large(*, mail: InboundMail, parsed: ParsedMail, kind: Classificatio
         name=parsed.from_name,
         subject=parsed.subject,
         message_id=parsed.message_id,
-        department=mail.department or (mail.mailbox.default_department if mail.mailbox else None),
+        department=department,
         language=person.language if person else settings.LANGUAGE_CODE,
     )
 

@@ -105,10 +105,12 @@ def inbound_oversize_notify(*, mail_id: int) -> None:
     """The sender of a mail quarantined for its size hears it once (MAIL.md rule 9); only
     the header block is read, which is all an IMAP or POP3 source fetched of it."""
     mail = InboundMail.objects.select_related("mailbox__default_department").get(pk=mail_id)
-    parsed = parse(_header_block(raw_load(mail_id)))
+    parsed = parse(_header_block(raw_load(mail_id)), envelope_recipients=mail.envelope_recipients)
     kind = classify(parsed, envelope_sender=mail.envelope_sender)
+    default = mail.mailbox.default_department if mail.mailbox_id else None
+    department = department_for(delivery_addresses(mail, parsed), our_addresses(), default)
     with transaction.atomic():
-        hooks.mail_too_large(mail=mail, parsed=parsed, kind=kind)
+        hooks.mail_too_large(mail=mail, parsed=parsed, kind=kind, department=department)
 
 
 def _header_block(raw: bytes) -> bytes:

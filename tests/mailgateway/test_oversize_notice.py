@@ -34,7 +34,7 @@ def notices():
 
 
 def test_the_sender_of_an_oversize_mail_gets_one_polite_notice(
-    support, smtp_server, django_capture_on_commit_callbacks
+    support, smtp_server, django_capture_on_commit_callbacks, settings
 ):
     with django_capture_on_commit_callbacks(execute=True):
         mail = receive(
@@ -50,6 +50,9 @@ def test_the_sender_of_an_oversize_mail_gets_one_polite_notice(
     assert message["In-Reply-To"] == "<huge@example.ru>"
     assert "Huge logs" in message["Subject"]
     assert "too large" in message["Subject"]
+    # From the department the mail was written to, in its words.
+    assert received.mail_from == "support@helpdesk.example" != settings.DEFAULT_FROM_EMAIL
+    assert "larger than the" in message.get_body(("plain",)).get_content()
 
 
 def test_the_notice_is_in_the_senders_language(support, customer):
