@@ -119,9 +119,9 @@ def _check_rate(row: OutboundMail) -> None:
         raise Withheld(f"rate limit: {counts['on_ticket']} automatic mails on this ticket lately")
 
 
-def _count_before(row: OutboundMail, kinds, window: timedelta) -> int:
+def _count_before(row: OutboundMail, kinds, window: timedelta, limit: int) -> int:
     """Mail of these kinds to the row's address, queued before it within the window and
-    not held back; stops counting past the largest limit that can apply."""
+    not held back; stops counting at the limit (one indexed query, outbound_rate)."""
     return (
         OutboundMail.objects.filter(
             kind__in=kinds,
@@ -129,7 +129,7 @@ def _count_before(row: OutboundMail, kinds, window: timedelta) -> int:
             created_at__gt=row.created_at - window,
             pk__lt=row.pk,
         )
-        .exclude(status__in=NOT_COUNTED)
+        .exclude(status__in=NOT_COUNTED)[:limit]
         .count()
     )
 
@@ -140,7 +140,8 @@ def _check_agent_rate(row: OutboundMail) -> None:
     if row.kind not in AGENT_KINDS:
         return
     limit = settings.MAIL_RATE_AGENT_PER_MINUTE
-    if _count_before(row, AGENT_KINDS | {Kind.AGENT_DIGEST}, timedelta(minutes=1)) >= limit:
+    kinds = AGENT_KINDS | {Kind.AGENT_DIGEST}
+    if _count_before(row, kinds, timedelta(minutes=1), limit) >= limit:
         raise Held(f"more than {limit} notifications within a minute: held for a digest")
 
 
@@ -150,7 +151,7 @@ def _check_account_rate(row: OutboundMail) -> None:
     if row.kind not in ACCOUNT_KINDS:
         return
     limit = settings.MAIL_RATE_ACCOUNT_PER_HOUR
-    count = _count_before(row, ACCOUNT_KINDS, timedelta(hours=1))
+    count = _count_before(row, ACCOUNT_KINDS, timedelta(hours=1), limit)
     if count >= limit:
         raise Withheld(f"rate limit: {count} account mails to {row.rate_address} within an hour")
 
