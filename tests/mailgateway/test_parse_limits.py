@@ -18,7 +18,7 @@ from mailgateway import parse as parse_module
 from mailgateway.models import InboundStatus
 from mailgateway.parse import parse
 from tests.mailgateway.conftest import receive
-from tickets.models import INTERNAL_KINDS
+from tickets.models import INTERNAL_KINDS, MailPolicy
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +174,19 @@ def _serialise(message: EmailMessage) -> bytes:
             + f"\n--{boundary}--\n".encode()
         )
     return body
+
+
+@pytest.mark.parametrize("build", [deep_multipart, deep_forwarded, wide])
+def test_agents_see_a_rejected_deep_mail_decoded_and_can_accept_it(build, support, agent, client):
+    """A registered-only department keeps a stranger's mail as rejected; the agent's
+    decoded view parses it again, and accepting it files it: no RecursionError either."""
+    support.mail_policy = MailPolicy.REGISTERED
+    support.save()
+    mail = receive(build())
+    assert mail.status == InboundStatus.REJECTED, mail.last_error
+    client.force_login(agent)
+    page = client.get(reverse("staff:rejected_mail", args=[mail.pk]))
+    assert page.status_code == 200
+    client.post(reverse("staff:rejected_mail_accept", args=[mail.pk]))
+    mail.refresh_from_db()
+    assert mail.ticket is not None
