@@ -224,6 +224,11 @@ HELPDESK_MAIL_DOMAIN = env.str("HELPDESK_MAIL_DOMAIN", default=_site.hostname or
 MAIL_RATE_RECIPIENT_LIMIT = env.int("MAIL_RATE_RECIPIENT_LIMIT", default=10)
 MAIL_RATE_RECIPIENT_MINUTES = env.int("MAIL_RATE_RECIPIENT_MINUTES", default=180)
 MAIL_RATE_TICKET_LIMIT = env.int("MAIL_RATE_TICKET_LIMIT", default=10)
+# Agents' notifications have their own limit (issue 14): past this many to one agent
+# within a minute, the rest wait and go out as one digest when the minute has passed.
+MAIL_RATE_AGENT_PER_MINUTE = env.int("MAIL_RATE_AGENT_PER_MINUTE", default=5)
+# Account mail a person asked for (password reset, verification, invitation): per account.
+MAIL_RATE_ACCOUNT_PER_HOUR = env.int("MAIL_RATE_ACCOUNT_PER_HOUR", default=5)
 MAIL_SUPPRESSION_DAYS = env.int("MAIL_SUPPRESSION_DAYS", default=30)
 MAIL_RETRY_HOURS = env.int("MAIL_RETRY_HOURS", default=48)
 # Past this many new tickets from one sender within an hour, stop acknowledging them.
@@ -277,6 +282,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "close-solved-tickets": {"task": "tickets.tasks.close_solved_tickets", "schedule": 3600.0},
     "sweep-outbound-mail": {"task": "mailgateway.sweep_outbound", "schedule": 60.0},
+    # Agents' notifications held past their per-minute limit go out as one digest.
+    "send-agent-digests": {"task": "mailgateway.send_agent_digests", "schedule": 30.0},
     # Enqueues one fetch task per active mailbox (MAIL.md rule 3).
     "poll-mailboxes": {
         "task": "mailgateway.tasks.poll_mailboxes",

@@ -16,6 +16,11 @@ class SenderError(MailError):
     raw mail kept; retrying changes nothing."""
 
 
+class TooLarge(SenderError):
+    """The mail is over MAIL_MAX_MESSAGE_MB: kept in quarantine, its sender told once a day
+    (MAIL.md rule 9)."""
+
+
 class OperatorError(MailError):
     """Something an operator must fix (no department for an address, the database down):
     logged as an error, the mail retried with back-off and then quarantined."""

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.core.mail import mail_admins
 
-from mailgateway.classify import AUTOMATIC, Classification, has_null_return_path
+from accounts.models import User
+from mailgateway.addresses import is_ours, our_addresses
+from mailgateway.classify import AUTOMATIC, DAEMON_SENDERS, Classification, has_null_return_path
 from mailgateway.models import InboundMail, Mailbox
 from mailgateway.outbound import notify, outbox
 from mailgateway.parse import ParsedMail
@@ -55,6 +58,36 @@ def sender_rejected(
         subject=parsed.subject,
         message_id=parsed.message_id,
         department=department,
+    )
+
+
+def mail_too_large(
+    *,
+    mail: InboundMail,
+    parsed: ParsedMail,
+    kind: Classification,
+    department: Department | None,
+) -> None:
+    """A mail kept in quarantine for its size: its sender gets one notice a day, never an
+    automatic sender, a null return path or one of our own addresses (MAIL.md rule 9)."""
+    address = parsed.from_email
+    if (
+        not address
+        or kind in AUTOMATIC
+        or has_null_return_path(parsed, mail.envelope_sender)
+        or DAEMON_SENDERS.match(address)
+        or is_ours(address, our_addresses())
+    ):
+        logger.info("inbound mail %s too large: no notice to %r", mail.pk, address)
+        return
+    person = User.objects.filter(email__iexact=address).first()
+    notify.sender_oversize(
+        address=address,
+        name=parsed.from_name,
+        subject=parsed.subject,
+        message_id=parsed.message_id,
+        department=department,
+        language=person.language if person else settings.LANGUAGE_CODE,
     )
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import email
 import re
 from datetime import UTC, datetime
+from email.feedparser import BytesFeedParser
 from email.message import Message as MimePart
 from email.policy import Compat32
 from email.utils import parsedate_to_datetime
@@ -51,6 +52,9 @@ LAZY_MIN_BYTES = 1024 * 1024
 # one, the engine would rescan each long run from every position in it (quadratic time).
 _BASE64_RUN = re.compile(rb"[A-Za-z0-9+/=\r\n]+")
 TOO_DEEP = f"MIME nesting deeper than {MAX_DEPTH}: inner parts kept whole"
+TOO_MANY = f"more than {MAX_PARTS} MIME parts: the rest ignored"
+# The defects that say the mail was cut short: the pipeline notes them on the ticket.
+LIMIT_DEFECTS = (TOO_DEEP, TOO_MANY)
 INLINE_MEDIA = ("image/", "audio/", "video/")
 # Header names the classifier reads (MAIL.md, loops and auto-replies); decoded once.
 CLASSIFIER_HEADERS = (
@@ -83,6 +87,51 @@ class _RawHeaders(Compat32):
 
 
 RAW_POLICY = _RawHeaders()
+
+
+class _CutPart(MimePart):
+    """A container (multipart/*, message/*) nested past the parser's depth: read as one
+    opaque part whose payload is its inner text, its headers untouched, so that writing it
+    out again (as_bytes) gives back the original bytes."""
+
+    def get_content_type(self) -> str:
+        return "application/octet-stream"
+
+
+class _DepthLimitedParser(BytesFeedParser):
+    """The standard library's parser, cut at a depth before it recurses.
+
+    The feed parser reads every nested multipart or message/* part with one more nested
+    generator: a mail nested 1,000 levels deep ends in a RecursionError, and each line
+    passes through every level (quadratic time). The parser decides whether a part is a
+    container right after reading its headers (_parse_headers); past the depth limit the
+    part is made opaque there, before any recursive call. Beyond the limit each line then
+    costs the same: linear time.
+    """
+
+    def __init__(self, *, max_depth: int, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.max_depth = max_depth
+        self.cut = False
+
+    def _parse_headers(self, lines):
+        super()._parse_headers(lines)
+        # _msgstack holds the part being read and its ancestors: its length is the depth.
+        if len(self._msgstack) > self.max_depth and self._cur.get_content_maintype() in (
+            "multipart",
+            "message",
+        ):
+            self._cur.__class__ = _CutPart
+            self.cut = True
+
+
+def message_from_bytes(raw: bytes, *, max_depth: int | None = None) -> tuple[MimePart, bool]:
+    """(the MIME tree, whether it was cut) of any bytes, never nested past the limit."""
+    parser = _DepthLimitedParser(
+        max_depth=(MAX_DEPTH + 1) if max_depth is None else max_depth, policy=RAW_POLICY
+    )
+    parser.feed(raw)
+    return parser.close(), parser.cut
 
 
 def parse(raw: bytes, *, envelope_recipients: tuple[str, ...] | list[str] = ()) -> ParsedMail:
@@ -132,9 +181,11 @@ def _without_regions(raw: bytes, regions: list[tuple[int, int]]) -> bytes:
 
 def _parse(raw: bytes, envelope_recipients, lazy: list[tuple[int, int]]) -> ParsedMail | None:
     source = _without_regions(raw, lazy) if lazy else raw
-    message = email.message_from_bytes(_repair(source), policy=RAW_POLICY)
+    message, cut = message_from_bytes(_repair(source))
     state = WalkState(raw=raw, lazy=lazy)
     state.defects.extend(type(d).__name__ for d in message.defects)
+    if cut:
+        state.defects.append(TOO_DEEP)
     state.hint = _charset_hint(message)
     _walk(message, state, depth=0, multipart_type="mixed", in_alternative=False)
     text, html = bodies(state)
@@ -332,7 +383,7 @@ def _parse_structure(
             continue
         state.count += 1
         if state.count > MAX_PARTS:
-            state.defects.append(f"more than {MAX_PARTS} MIME parts: the rest ignored")
+            state.defects.append(TOO_MANY)
             return
         ctype = _content_type(part, state)
         if ctype.startswith("multipart/") and part.is_multipart():
@@ -434,9 +485,7 @@ def _report_part(leaf: Leaf, state: WalkState, multipart_type: str) -> None:
         if multipart_type == "report" or state.report_type:
             inner = leaf.part.get_payload(0) if leaf.part.is_multipart() else None
             if inner is None:
-                inner = email.message_from_bytes(
-                    leaf.part.get_payload(decode=True) or b"", policy=RAW_POLICY
-                )
+                inner, _cut = message_from_bytes(leaf.part.get_payload(decode=True) or b"")
             state.returned_ids.extend(message_ids(inner.get("message-id")))
     elif ctype == "message/disposition-notification":
         blocks = leaf.part.get_payload()

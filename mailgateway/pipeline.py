@@ -32,9 +32,9 @@ from mailgateway.classify import (
     permanent_failures,
 )
 from mailgateway.convert import sender_address, threading_fields, ticket_content
-from mailgateway.errors import OperatorError, SenderError
+from mailgateway.errors import OperatorError, SenderError, TooLarge
 from mailgateway.models import FINAL_STATUSES, ErrorKind, InboundMail, InboundStatus
-from mailgateway.parse import ParsedMail, parse
+from mailgateway.parse import LIMIT_DEFECTS, ParsedMail, parse
 from mailgateway.route import (
     delivery_addresses,
     department_for,
@@ -43,7 +43,7 @@ from mailgateway.route import (
     thread_for_ids,
     user_for,
 )
-from mailgateway.store import raw_load
+from mailgateway.store import HEAD_SCAN, raw_load
 from tickets import access, services
 from tickets.models import Channel, Department, MailPolicy, Message, Ticket
 
@@ -84,7 +84,13 @@ def inbound_process(*, mail_id: int) -> InboundMail:
         return mail
     except SenderError as exc:
         logger.info("inbound mail %s: %s", mail_id, exc.reason)
-        return _record_failure(mail_id, exc.reason, ErrorKind.SENDER, InboundStatus.QUARANTINED)
+        mail = _record_failure(mail_id, exc.reason, ErrorKind.SENDER, InboundStatus.QUARANTINED)
+        if isinstance(exc, TooLarge):
+            try:
+                inbound_oversize_notify(mail_id=mail_id)
+            except Exception:  # the mail is safely quarantined; only the notice is lost
+                logger.exception("inbound mail %s: the oversize notice failed", mail_id)
+        return mail
     except (OperatorError, DatabaseError, IntegrityError, OSError) as exc:
         reason = getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}"
         logger.error("inbound mail %s failed: %s", mail_id, reason)
@@ -93,6 +99,24 @@ def inbound_process(*, mail_id: int) -> InboundMail:
         reason = traceback.format_exc(limit=8)
         logger.exception("inbound mail %s could not be processed", mail_id)
         return _record_failure(mail_id, reason, ErrorKind.OPERATOR, InboundStatus.QUARANTINED)
+
+
+def inbound_oversize_notify(*, mail_id: int) -> None:
+    """The sender of a mail quarantined for its size hears it once (MAIL.md rule 9); only
+    the header block is read, which is all an IMAP or POP3 source fetched of it."""
+    mail = InboundMail.objects.select_related("mailbox__default_department").get(pk=mail_id)
+    parsed = parse(_header_block(raw_load(mail_id)), envelope_recipients=mail.envelope_recipients)
+    kind = classify(parsed, envelope_sender=mail.envelope_sender)
+    default = mail.mailbox.default_department if mail.mailbox_id else None
+    department = department_for(delivery_addresses(mail, parsed), our_addresses(), default)
+    with transaction.atomic():
+        hooks.mail_too_large(mail=mail, parsed=parsed, kind=kind, department=department)
+
+
+def _header_block(raw: bytes) -> bytes:
+    head = raw[:HEAD_SCAN]
+    ends = [end for end in (head.find(b"\r\n\r\n"), head.find(b"\n\n")) if end >= 0]
+    return head[: min(ends)] + b"\n\n" if ends else head
 
 
 def _first_copy() -> Subquery:
@@ -168,7 +192,7 @@ def _finish(mail: InboundMail, outcome: Outcome) -> None:
 
 def _deliver(mail: InboundMail, raw: bytes) -> Outcome:
     if mail.size > settings.MAIL_MAX_MESSAGE_SIZE:
-        raise SenderError(
+        raise TooLarge(
             _("The mail is larger than the limit of %(mb)s MB.")
             % {"mb": settings.MAIL_MAX_MESSAGE_SIZE // (1024 * 1024)}
         )
@@ -466,7 +490,20 @@ def _copied_join(ticket: Ticket, parsed: ParsedMail, author: User, sender: str, 
 
 
 def _note_dropped(ticket: Ticket, parsed: ParsedMail) -> None:
-    """An attachment left out (over the limits) is said in a visible note (MAIL.md rule 6)."""
+    """An attachment left out (over the limits) is said in a visible note (MAIL.md rule 6);
+    so is a mail cut short at the parser's depth or part limits (rule 4, issue 14)."""
+    cut = [defect for defect in parsed.defects if defect in LIMIT_DEFECTS]
+    if cut:
+        services.note_add(
+            actor=None,
+            ticket=ticket,
+            body_text=_(
+                "The mail was cut short at the parser's limits: %(defects)s. "
+                "The complete original is kept with the received mail."
+            )
+            % {"defects": "; ".join(cut)},
+            channel=Channel.EMAIL,
+        )
     if parsed.dropped:
         services.note_add(
             actor=None,

@@ -22,6 +22,7 @@ from mailgateway.models import InboundMail, InboundStatus, Mailbox, Source
 logger = logging.getLogger(__name__)
 
 PROCESS_TASK = "mailgateway.tasks.process_inbound_mail"
+OVERSIZE_TASK = "mailgateway.tasks.notify_oversize_sender"
 HEAD_SCAN = 256 * 1024
 _HEADER = re.compile(rb"^(message-id|from|subject)[ \t]*:(.*(?:\r?\n[ \t].*)*)", re.I | re.M)
 
@@ -111,6 +112,8 @@ def inbound_store(
             mail.__dict__.pop("raw", None)  # not kept in memory: loaded again when needed
             if enqueue and not too_large:
                 transaction.on_commit(lambda: enqueue_processing(mail.pk))
+            elif enqueue:
+                transaction.on_commit(lambda: _enqueue_oversize_notice(mail.pk))
     except IntegrityError:
         existing = _existing(source, mailbox, uidvalidity, uid, source_id)
         if existing is None:
@@ -154,6 +157,15 @@ def _existing(source, mailbox, uidvalidity, uid, source_id) -> InboundMail | Non
     if source_id:
         return InboundMail.objects.filter(source=source, source_id=source_id).first()
     return None
+
+
+def _enqueue_oversize_notice(mail_id: int) -> None:
+    """The sender of a mail kept for its size gets a notice (MAIL.md rule 9), by name as
+    enqueue_processing does; a broker down only costs the notice, never the mail."""
+    try:
+        celery_app.signature(OVERSIZE_TASK, args=(mail_id,)).delay()
+    except Exception as exc:
+        logger.warning("could not queue the oversize notice of inbound mail %s: %s", mail_id, exc)
 
 
 def enqueue_processing(mail_id: int) -> None:

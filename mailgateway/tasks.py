@@ -48,6 +48,12 @@ def process_inbound_mail(self, mail_id: int) -> str:
     return mail.status
 
 
+@shared_task(name="mailgateway.tasks.notify_oversize_sender", ignore_result=True)
+def notify_oversize_sender(mail_id: int) -> None:
+    """The notice to the sender of a mail a mailbox source kept for its size (rule 9)."""
+    pipeline.inbound_oversize_notify(mail_id=mail_id)
+
+
 @shared_task(name="mailgateway.tasks.poll_mailboxes")
 def poll_mailboxes() -> int:
     """Beat: one fetch task per active mailbox, so one slow mailbox delays no other."""

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from functools import wraps
 
-from anymail.webhooks.mailgun import MailgunInboundWebhookView
-from anymail.webhooks.postmark import PostmarkInboundWebhookView
-from anymail.webhooks.sendgrid import SendGridInboundWebhookView
 from django.conf import settings
 from django.http import Http404
 from django.urls import path, re_path
 
 from mailgateway import views
+from mailgateway.sources.webhooks import MailgunInbound, PostmarkInbound, SendGridInbound
 
 app_name = "mailgateway"
 
@@ -35,17 +33,17 @@ def secret_required(view):
 urlpatterns = [
     re_path(
         r"^webhooks/mailgun/inbound(_mime)?/$",
-        secret_required(MailgunInboundWebhookView.as_view()),
+        secret_required(MailgunInbound.as_view()),
         name="mailgun_inbound",
     ),
     path(
         "webhooks/sendgrid/inbound/",
-        secret_required(SendGridInboundWebhookView.as_view()),
+        secret_required(SendGridInbound.as_view()),
         name="sendgrid_inbound",
     ),
     path(
         "webhooks/postmark/inbound/",
-        secret_required(PostmarkInboundWebhookView.as_view()),
+        secret_required(PostmarkInbound.as_view()),
         name="postmark_inbound",
     ),
     path("health/", views.health, name="health"),

@@ -30,7 +30,8 @@ from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr
 
 from django.conf import settings
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -49,6 +50,8 @@ class Kind:
     AGENT_NEW_TICKET = "agent_new_ticket"
     AGENT_CUSTOMER_REPLY = "agent_customer_reply"
     AGENT_ASSIGNED = "agent_assigned"
+    AGENT_DIGEST = "agent_digest"
+    OVERSIZE = "oversize"
 
 
 AUTOMATIC_KINDS = frozenset(
@@ -59,9 +62,15 @@ AUTOMATIC_KINDS = frozenset(
         Kind.AGENT_NEW_TICKET,
         Kind.AGENT_CUSTOMER_REPLY,
         Kind.AGENT_ASSIGNED,
+        Kind.AGENT_DIGEST,
+        Kind.OVERSIZE,
     }
 )
 AGENT_KINDS = frozenset({Kind.AGENT_NEW_TICKET, Kind.AGENT_CUSTOMER_REPLY, Kind.AGENT_ASSIGNED})
+# Mail a person asked for (issue 14): outside the loop limit, with a cap of its own.
+ACCOUNT_KINDS = frozenset(
+    {"account-verify", "account-reset", "account-invitation", "account-exists"}
+)
 # Mail to customers about a message: its delivery status is shown beside the message.
 CUSTOMER_KINDS = frozenset({Kind.REPLY, Kind.ACKNOWLEDGEMENT})
 
@@ -161,9 +170,17 @@ def _headers(ticket: Ticket | None, automatic: bool) -> dict[str, str]:
     return headers
 
 
+def render_plain(template_name: str, context: dict) -> str:
+    """A text/plain part or a header: rendered with autoescape off, whatever the template
+    says, so that `Can't pay <invoice> & "more"` reaches the reader as written (issue 14).
+    HTML parts go through render_to_string and stay escaped."""
+    template = get_template(template_name).template
+    return template.render(Context(context, autoescape=False))
+
+
 def _render(name: str, context: dict) -> tuple[str, str, str]:
-    subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
-    text = render_to_string(f"emails/{name}-body.txt", context)
+    subject = " ".join(render_plain(f"emails/{name}-subject.txt", context).split())
+    text = render_plain(f"emails/{name}-body.txt", context)
     html = render_to_string(f"emails/{name}-body.html", context)
     return subject, text, html
 
@@ -350,6 +367,44 @@ def agent_notification(
     )
 
 
+@dataclass
+class DigestItem:
+    """One held notification in a digest: its subject line and the ticket's staff page."""
+
+    subject: str
+    url: str
+
+
+def agent_digest(agent: User, held: list[tuple[str, Ticket]]) -> Draft:
+    """The notifications held past an agent's per-minute limit, in one mail (issue 14):
+    `held` gives each one's subject line and ticket."""
+    items = [
+        DigestItem(subject, site_link(reverse("staff:ticket", args=[ticket.number])))
+        for subject, ticket in held
+    ]
+    with translation.override(agent.language):
+        subject, text, html = _render(
+            Kind.AGENT_DIGEST, {"recipient": agent, "items": items, "subject_line": ""}
+        )
+    mime = _mime(
+        subject=subject,
+        text=text,
+        html=html,
+        from_address=address_of("", settings.DEFAULT_FROM_EMAIL),
+        to=[address_of(agent.name, agent.email)],
+        headers=_headers(None, automatic=True),
+    )
+    return Draft(
+        kind=Kind.AGENT_DIGEST,
+        mime=mime,
+        ticket=None,
+        sender=settings.DEFAULT_FROM_EMAIL,
+        recipients=[agent.email],
+        recipient=agent,
+        automatic=True,
+    )
+
+
 def account(name: str, user: User, context: dict) -> Draft:
     """An account mail (address confirmation, password reset, invitation): automatic."""
     context = {"user": user, "site_url": settings.SITE_URL, **context}
@@ -402,6 +457,51 @@ def rejected(
     )
     return Draft(
         kind=Kind.REJECTED,
+        mime=mime,
+        ticket=None,
+        sender=from_email,
+        recipients=[address],
+        automatic=True,
+    )
+
+
+def oversize(
+    *,
+    address: str,
+    name: str,
+    subject: str,
+    in_reply_to: str,
+    department: Department | None,
+    language: str,
+) -> Draft:
+    """To the sender of a mail kept in quarantine for its size (MAIL.md rule 9)."""
+    if department is not None:
+        sender_name = department.sender_name or department.name
+        from_email = department.sender_address or settings.DEFAULT_FROM_EMAIL
+    else:
+        sender_name, from_email = "", settings.DEFAULT_FROM_EMAIL
+    context = {
+        "name": name,
+        "subject": subject,
+        "department": department,
+        "limit_mb": settings.MAIL_MAX_MESSAGE_SIZE // (1024 * 1024),
+    }
+    with translation.override(language):
+        subject_line, text, html = _render(Kind.OVERSIZE, context)
+    headers = _headers(None, automatic=True)
+    if in_reply_to:
+        headers["In-Reply-To"] = in_reply_to
+        headers["References"] = in_reply_to
+    mime = _mime(
+        subject=subject_line,
+        text=text,
+        html=html,
+        from_address=address_of(sender_name, from_email),
+        to=[address_of(name, address)],
+        headers=headers,
+    )
+    return Draft(
+        kind=Kind.OVERSIZE,
         mime=mime,
         ticket=None,
         sender=from_email,

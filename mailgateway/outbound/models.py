@@ -18,6 +18,10 @@ class OutboundStatus(models.TextChoices):
     BOUNCED = "bounced", _("Bounced")
     # Not sent on purpose: a suppressed or automatic address, a rate limit, lost access.
     WITHHELD = "withheld", _("Not sent")
+    # An agent's notification past his per-minute limit: waits for the next digest...
+    HELD = "held", _("Held for a digest")
+    # ...and once that digest is written, is part of it (issue 14).
+    DIGESTED = "digested", _("Sent in a digest")
 
 
 # Rows the sending task may still pick up.

@@ -120,3 +120,30 @@ def sender_rejected(
                 department=department,
             )
         )
+
+
+def sender_oversize(
+    *,
+    address: str,
+    name: str,
+    subject: str,
+    message_id: str,
+    department: Department | None,
+    language: str,
+) -> None:
+    """The notice to the sender of a mail too large to file: one a day per address."""
+    since = timezone.now() - timedelta(days=1)
+    already = OutboundMail.objects.filter(
+        kind=compose.Kind.OVERSIZE, rate_address=address.lower(), created_at__gt=since
+    ).exists()
+    if address and not already:
+        mailer.post(
+            compose.oversize(
+                address=address,
+                name=name,
+                subject=subject,
+                in_reply_to=message_id,
+                department=department,
+                language=language,
+            )
+        )

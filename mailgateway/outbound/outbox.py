@@ -20,7 +20,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from mailgateway.addresses import is_ours, our_addresses
-from mailgateway.outbound.compose import Draft, Kind
+from mailgateway.outbound.compose import ACCOUNT_KINDS, AGENT_KINDS, Draft, Kind
 from mailgateway.outbound.models import SENDABLE, OutboundMail, OutboundStatus, Suppression
 from mailgateway.outbound.transport import send_raw
 from tickets import access
@@ -36,10 +36,18 @@ _NO_REPLY = re.compile(
 )
 MAX_BACKOFF = timedelta(hours=1)
 ACKNOWLEDGEMENT = Kind.ACKNOWLEDGEMENT
+# Mail outside the loop limits on customers and strangers: they have limits of their own.
+OWN_LIMIT_KINDS = AGENT_KINDS | ACCOUNT_KINDS | {Kind.AGENT_DIGEST}
+# Rows that count as mail gone out (or about to) for the rate limits.
+NOT_COUNTED = (OutboundStatus.WITHHELD, OutboundStatus.HELD, OutboundStatus.DIGESTED)
 
 
 class Withheld(Exception):
     """Why a mail is not sent; the reason is shown where the mail would have been."""
+
+
+class Held(Withheld):
+    """An agent's notification past his per-minute limit: it waits for the next digest."""
 
 
 def suppressed(addresses: list[str]) -> set[str]:
@@ -76,13 +84,14 @@ def _check_recipients(row: OutboundMail) -> list[str]:
 
 
 def _check_rate(row: OutboundMail) -> None:
-    """The backstop against loops that detection missed (MAIL.md): automatic mail only.
+    """The backstop against loops that detection missed (MAIL.md): automatic mail to
+    customers and strangers only (agents' notifications and account mail have their own).
 
     Counts the automatic mail queued before this one and not withheld: to the same
     address within its window, and about the same ticket within ten minutes. One query;
     both counts stay small, since the limits themselves cap them.
     """
-    if not row.automatic:
+    if not row.automatic or row.kind in OWN_LIMIT_KINDS:
         return
     to_address = Q(
         rate_address=row.rate_address,
@@ -95,7 +104,8 @@ def _check_rate(row: OutboundMail) -> None:
     )
     counts = (
         OutboundMail.objects.filter(automatic=True, pk__lt=row.pk)
-        .exclude(status=OutboundStatus.WITHHELD)
+        .exclude(status__in=NOT_COUNTED)
+        .exclude(kind__in=OWN_LIMIT_KINDS)
         .filter(to_address | on_ticket)
         .aggregate(
             to_address=Count("pk", filter=to_address), on_ticket=Count("pk", filter=on_ticket)
@@ -107,6 +117,43 @@ def _check_rate(row: OutboundMail) -> None:
         )
     if counts["on_ticket"] >= settings.MAIL_RATE_TICKET_LIMIT:
         raise Withheld(f"rate limit: {counts['on_ticket']} automatic mails on this ticket lately")
+
+
+def _count_before(row: OutboundMail, kinds, window: timedelta, limit: int) -> int:
+    """Mail of these kinds to the row's address, queued before it within the window and
+    not held back; stops counting at the limit (one indexed query, outbound_rate)."""
+    return (
+        OutboundMail.objects.filter(
+            kind__in=kinds,
+            rate_address=row.rate_address,
+            created_at__gt=row.created_at - window,
+            pk__lt=row.pk,
+        )
+        .exclude(status__in=NOT_COUNTED)[:limit]
+        .count()
+    )
+
+
+def _check_agent_rate(row: OutboundMail) -> None:
+    """An agent gets at most MAIL_RATE_AGENT_PER_MINUTE notifications a minute; the rest
+    are held for one digest (issue 14): never lost, never a flood."""
+    if row.kind not in AGENT_KINDS:
+        return
+    limit = settings.MAIL_RATE_AGENT_PER_MINUTE
+    kinds = AGENT_KINDS | {Kind.AGENT_DIGEST}
+    if _count_before(row, kinds, timedelta(minutes=1), limit) >= limit:
+        raise Held(f"more than {limit} notifications within a minute: held for a digest")
+
+
+def _check_account_rate(row: OutboundMail) -> None:
+    """Mail a person asked for (password reset, verification, invitation) is outside the
+    loop limits, with a small cap of its own per account and hour (issue 14)."""
+    if row.kind not in ACCOUNT_KINDS:
+        return
+    limit = settings.MAIL_RATE_ACCOUNT_PER_HOUR
+    count = _count_before(row, ACCOUNT_KINDS, timedelta(hours=1), limit)
+    if count >= limit:
+        raise Withheld(f"rate limit: {count} account mails to {row.rate_address} within an hour")
 
 
 def _check_flood(row: OutboundMail) -> None:
@@ -142,6 +189,8 @@ def _check(row: OutboundMail) -> None:
         raise Withheld("the recipient no longer has access")
     row.recipients = _check_recipients(row)
     _check_rate(row)
+    _check_agent_rate(row)
+    _check_account_rate(row)
     _check_flood(row)
 
 
@@ -191,6 +240,10 @@ def _claim(pk: int) -> OutboundMail | None:
             return None
         try:
             _check(row)
+        except Held as reason:
+            logger.info("outbound %s held for a digest: %s", row.pk, reason)
+            _finish(row, OutboundStatus.HELD, str(reason))
+            return None
         except Withheld as reason:
             logger.info("outbound %s withheld: %s", row.pk, reason)
             _finish(row, OutboundStatus.WITHHELD, str(reason))

@@ -12,10 +12,14 @@ unstored (MAIL.md no-loss rule 1). A replayed webhook is the same row.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 
 from anymail.inbound import AnymailInboundMessage
-from anymail.signals import AnymailInboundEvent, inbound
+from anymail.signals import AnymailInboundEvent, EventType, inbound
+from anymail.webhooks.mailgun import MailgunInboundWebhookView
+from anymail.webhooks.postmark import PostmarkInboundWebhookView
+from anymail.webhooks.sendgrid import SendGridInboundWebhookView
 from django.dispatch import receiver
 
 from mailgateway.models import Source
@@ -54,3 +58,61 @@ def inbound_webhook(sender, event: AnymailInboundEvent, esp_name: str, **kwargs)
         envelope_recipients=recipients,
     )
     logger.info("%s webhook: inbound mail %s%s", esp_name, mail.pk, "" if created else " (replay)")
+
+
+def _header_block(text: str) -> str:
+    ends = [end for end in (text.find("\r\n\r\n"), text.find("\n\n")) if end >= 0]
+    return text[: min(ends)] + "\n\n" if ends else text
+
+
+class _DeepMimeSafe:
+    """anymail parses the raw MIME with the standard library's parser, which recurses once
+    per nesting level: a mail nested 1,000 deep raised RecursionError, the provider got a
+    500 and posted it again and again, never stored (issue 14). Then the event carries a
+    message made of the header block only; the raw bytes are stored whole (raw_mime) and
+    our own parser reads them with its depth limit."""
+
+    def parse_events(self, request):
+        try:
+            return super().parse_events(request)
+        except RecursionError:
+            logger.info("%s webhook: MIME too deep for anymail, stored raw", self.esp_name)
+            esp_event, raw, sender, recipient = self.raw_event(request)
+            message = AnymailInboundMessage.parse_raw_mime(_header_block(raw))
+            message.envelope_sender, message.envelope_recipient = sender, recipient
+            return [
+                AnymailInboundEvent(
+                    event_type=EventType.INBOUND, esp_event=esp_event, message=message
+                )
+            ]
+
+
+class MailgunInbound(_DeepMimeSafe, MailgunInboundWebhookView):
+    def raw_event(self, request):
+        post = request.POST
+        return request, post["body-mime"], post.get("sender"), post.get("recipient")
+
+
+class SendGridInbound(_DeepMimeSafe, SendGridInboundWebhookView):
+    def raw_event(self, request):
+        try:
+            envelope = json.loads(request.POST["envelope"])
+        except (KeyError, TypeError, ValueError):
+            envelope = {}
+        recipients = envelope.get("to") or [None]
+        return request, request.POST["email"], envelope.get("from"), recipients[0]
+
+
+class PostmarkInbound(_DeepMimeSafe, PostmarkInboundWebhookView):
+    def raw_event(self, request):
+        esp_event = json.loads(request.body.decode("utf-8"))
+        headers = esp_event.get("Headers") or [{}]
+        sender = (
+            headers[0].get("Value") if headers[0].get("Name", "").lower() == "return-path" else None
+        )
+        return (
+            esp_event,
+            esp_event["RawEmail"],
+            sender and sender.strip("<>"),
+            esp_event.get("OriginalRecipient"),
+        )
