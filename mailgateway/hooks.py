@@ -30,7 +30,7 @@ def bounce_received(
 ) -> None:
     """A delivery report proved to be about mail of ours: that mail is marked bounced, and
     those of its recipients that fail permanently (5.x.x) are suppressed for a while
-    (MAIL.md loops 3, docs/mail-trust.md rule 7)."""
+    (MAIL.md loops 3, docs/mail-trust.md rule 8)."""
     if addresses:
         logger.info("bounce %s: permanent failure for %s", mail.pk, ", ".join(addresses))
     outbox.bounces_record(

@@ -81,7 +81,7 @@ def _plus_part(address: str) -> str:
 
 
 def agent_reply_address(address: str, ticket_number: int, agent_id: int) -> str:
-    """The Reply-To of one agent's notification about one ticket (docs/mail-trust.md rule 2):
+    """The Reply-To of one agent's notification about one ticket (docs/mail-trust.md 1, 3):
     support@example.com -> support+t1042-a17-<signature>@example.com. Only that agent's
     own notification carries it, so a reply sent to it proves who wrote."""
     local, _, domain = address.rpartition("@")
@@ -101,7 +101,7 @@ def agent_token(address: str) -> tuple[int, int] | None:
 
 
 def bounce_address(address: str, outbound_id: int) -> str:
-    """The VERP envelope sender of one outgoing mail (docs/mail-trust.md rule 7):
+    """The VERP envelope sender of one outgoing mail (docs/mail-trust.md rule 8):
     bounces@example.com -> bounces+o311-<signature>@example.com."""
     local, _, domain = address.rpartition("@")
     return f"{local}+o{outbound_id}-{_sign(f'bounce.{outbound_id}')}@{domain}"

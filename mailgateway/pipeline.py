@@ -431,7 +431,7 @@ def _sender_problems() -> dict[str, str]:
 def _unknown_sender(
     parsed: ParsedMail, department: Department | None, addresses: list[str]
 ) -> Outcome:
-    """An ambiguous From names nobody for sure (docs/mail-trust.md rule 6): the mail is
+    """An ambiguous From names nobody for sure (docs/mail-trust.md rule 7): the mail is
     added to no ticket and makes no account; agents find it among the rejected mail of
     the department, with the reason."""
     if department is None:

@@ -1,4 +1,4 @@
-"""Delivery reports and receipts (MAIL.md loops rules 3 and 4, docs/mail-trust.md rule 7).
+"""Delivery reports and receipts (MAIL.md loops rules 3 and 4, docs/mail-trust.md rule 8).
 
 A report counts only when it proves it is about mail we sent: it returns the headers of
 one of our signed Message-IDs, or it came to the VERP address one of our mails was sent

@@ -1,4 +1,4 @@
-"""Does a From header name one person for sure? (docs/mail-trust.md rule 6, MAIL.md rule 10)
+"""Does a From header name one person for sure? (docs/mail-trust.md rule 7, MAIL.md rule 10)
 
 Mail programs show a From header in different ways: `a@x.example<b@evil.example>` shows
 as a@x.example in one and is delivered from b@evil.example by another; a display name

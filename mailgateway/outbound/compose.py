@@ -326,7 +326,7 @@ def agent_notification(
     me, mail from my address was filed as unverified.
 
     Its Reply-To is the department's address with a token signed for this ticket and this
-    agent: a reply sent there is the agent's proof (docs/mail-trust.md rule 2)."""
+    agent: a reply sent there is the agent's proof (docs/mail-trust.md rule 3)."""
     assert kind in AGENT_KINDS
     with translation.override(agent.language):
         subject, text, html = _render(

@@ -124,7 +124,7 @@ def sender_rejected(
 
 def agent_unverified(note: Message, agent: User) -> None:
     """Mail from an agent's address without proof was filed as a note: the real agent hears
-    of it (docs/mail-trust.md rule 3). Automatic mail, rate-limited by the outbox."""
+    of it (docs/mail-trust.md rule 4). Automatic mail, rate-limited by the outbox."""
     if agent.is_active:
         mailer.post(
             compose.agent_notification(

@@ -299,7 +299,7 @@ def bounces_record(
     """A delivery report proved it is about these mails of ours (a signed Message-ID it
     returns, or the VERP address it came to): each is marked bounced, and of the addresses
     the report says failed permanently, those that were recipients of one of them are
-    suppressed; an address only named in the report is never (docs/mail-trust.md rule 7).
+    suppressed; an address only named in the report is never (docs/mail-trust.md rule 8).
     Returns the mails marked."""
     found = Q(message_id__in=list(message_ids)) | Q(pk__in=list(outbound_ids))
     rows = list(OutboundMail.objects.filter(found)) if message_ids or outbound_ids else []

@@ -96,9 +96,7 @@ def test_an_agent_s_mail_to_his_ticket_is_a_reply(ticket, customer, agent):
     """With proof since issue 14: sent to the reply address of his own notification (a
     From header alone makes an unverified note: tests/mailgateway/test_sender_trust.py)."""
     to = agent_reply_address("support@helpdesk.example", ticket.number, agent.pk)
-    mail = reply(
-        customer, sender=agent.email, to=to, headers={"In-Reply-To": "<first@example.ru>"}
-    )
+    mail = reply(customer, sender=agent.email, to=to, headers={"In-Reply-To": "<first@example.ru>"})
     assert mail.ticket == ticket
     assert (mail.message.kind, mail.message.author, mail.message.channel) == (
         MessageKind.AGENT,
