@@ -29,6 +29,8 @@ def _has_group(values: list[str]) -> bool:
     """RFC 5322 group syntax (`Name: a@x.example, b@y.example;`), read by the standard
     library's own header parser."""
     for value in values:
+        if ":" not in value:
+            continue  # no group without a colon; spares the slower parser
         try:
             header = policy.default.header_factory("From", unfold(value))
         except (ValueError, TypeError, IndexError, AttributeError):
