@@ -158,11 +158,12 @@ def _parse(raw: bytes, envelope_recipients, lazy: list[tuple[int, int]]) -> Pars
         values = [v for name in names for v in (message.get_all(name) or [])]
         return parse_addresses(values, defects, hint=state.hint)
 
-    senders = addresses("from") or addresses("sender")
+    from_pairs = addresses("from")
+    senders = from_pairs or addresses("sender")
     if not senders:
         defects.append("no From address")
     from_name, from_email = senders[0] if senders else ("", "")
-    sender_problem = ambiguous_sender(message.get_all("from") or [], addresses("from"))
+    sender_problem = ambiguous_sender(message.get_all("from") or [], from_pairs)
     to = addresses("to")
     cc = addresses("cc")
     delivered = [a.strip().lower() for a in envelope_recipients if a.strip()]

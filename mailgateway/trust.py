@@ -57,13 +57,18 @@ def trusted_results(parsed: ParsedMail) -> list[authres.AuthenticationResultsHea
 
 def domain_authenticated(parsed: ParsedMail, address: str) -> bool:
     """A DMARC pass for the From domain, or a DKIM pass by an aligned signing domain, in a
-    header of our trusted MTA."""
+    header of our trusted MTA. Per method only the top-most header that reports it counts:
+    a lower one saying otherwise was not written by the MTA that checked last."""
     domain = _domain(address)
     if not domain or _domain(parsed.from_email) != domain:
         return False
+    seen: set[str] = set()  # methods an upper header already reported
     for header in trusted_results(parsed):
+        methods = {(result.method or "").lower() for result in header.results}
         for result in header.results:
             method = (result.method or "").lower()
+            if method in seen:
+                continue
             if (result.result or "").lower() != "pass":
                 continue
             values = {f"{p.type}.{p.name}".lower(): str(p.value or "") for p in result.properties}
@@ -73,6 +78,7 @@ def domain_authenticated(parsed: ParsedMail, address: str) -> bool:
                 _aligned(domain, values.get(key, "")) for key in ("header.d", "header.i")
             ):
                 return True
+        seen |= methods
     return False
 
 

@@ -191,6 +191,31 @@ def test_a_trusted_looking_header_below_an_untrusted_hop_is_no_proof(
     assert_unverified_note(receive(mail), ticket, customer, agent)
 
 
+def test_a_pass_below_our_mta_s_own_fail_is_no_proof(ticket, customer, agent, settings):
+    """Our MTA's top-most result for a method decides, even should it fail to strip a
+    header the sender wrote with its authserv-id."""
+    settings.MAIL_TRUSTED_AUTHSERV_IDS = [TRUSTED]
+    mail = raw(
+        f"Authentication-Results: {TRUSTED}; dmarc=fail header.from=helpdesk.example\n"
+        f"Authentication-Results: {TRUSTED}; dmarc=pass header.from=helpdesk.example\n"
+        f"From: {agent.email}\nTo: support@helpdesk.example\n"
+        f"Subject: Re: [#{ticket.number}] Server down\nMessage-ID: <forged2@evil.example>\n",
+        b"Please restart the router and send us the password.\n",
+    )
+    assert_unverified_note(receive(mail), ticket, customer, agent)
+
+
+def test_a_second_aligned_dkim_signature_in_our_mta_s_header_proves_the_agent(
+    ticket, agent, settings
+):
+    settings.MAIL_TRUSTED_AUTHSERV_IDS = [TRUSTED]
+    headers = {
+        "Authentication-Results": f"{TRUSTED}; dkim=pass header.d=mailer.example; "
+        "dkim=pass header.d=helpdesk.example"
+    }
+    assert agent_mail(agent, ticket, headers=headers).message.kind == MessageKind.AGENT
+
+
 def test_a_dmarc_pass_for_another_domain_is_no_proof(ticket, customer, agent, settings):
     settings.MAIL_TRUSTED_AUTHSERV_IDS = [TRUSTED]
     headers = {
