@@ -355,3 +355,10 @@ def test_an_ordinary_display_name_is_not_ambiguous(support):
     mail = receive(plain(sender='"Petrov, Ivan (ivan@example.ru)" <ivan@example.ru>'))
     assert mail.status == InboundStatus.DONE
     assert mail.ticket.requester.email == "ivan@example.ru"
+
+
+def test_agents_find_the_unknown_sender_s_mail_with_its_reason(client, support, agent):
+    mail = receive(plain(sender='"ivan@example.ru" <attacker@evil.example>', subject="Invoice"))
+    client.force_login(agent)
+    page = client.get(reverse("staff:rejected_mail", args=[mail.pk])).content.decode()
+    assert "Unknown sender" in page and "Invoice" in page
