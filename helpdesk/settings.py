@@ -233,6 +233,13 @@ MAIL_SUPPRESSION_DAYS = env.int("MAIL_SUPPRESSION_DAYS", default=30)
 MAIL_RETRY_HOURS = env.int("MAIL_RETRY_HOURS", default=48)
 # Past this many new tickets from one sender within an hour, stop acknowledging them.
 MAIL_ACK_TICKETS_PER_HOUR = env.int("MAIL_ACK_TICKETS_PER_HOUR", default=20)
+# Sender trust (docs/mail-trust.md): the authserv-ids of the MTAs whose
+# Authentication-Results headers we believe (DMARC/DKIM pass proves an agent's or a
+# customer's mail); empty: no such header is believed.
+MAIL_TRUSTED_AUTHSERV_IDS = env.list("MAIL_TRUSTED_AUTHSERV_IDS", default=[])
+# VERP: with an address here, every outgoing mail is sent from bounces+o<id>-<signature>@
+# its domain, so that a delivery report proves which mail it is about. Empty: off.
+MAIL_BOUNCE_ADDRESS = env.str("MAIL_BOUNCE_ADDRESS", default="")
 # Provider credentials for django-anymail (sending through an API, inbound webhooks).
 ANYMAIL = env.dict("ANYMAIL", default={})
 

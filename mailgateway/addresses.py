@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
+
 from accounts.models import normalize_email
 from tickets.models import Department, DepartmentAddress
 
@@ -52,3 +54,9 @@ def _load_addresses() -> dict[str, Department]:
 
 def is_ours(address: str, ours: dict[str, Department]) -> bool:
     return normalize_email(address) in ours or base_address(address) in ours
+
+
+def is_bounce_address(address: str) -> bool:
+    """The VERP bounce address (MAIL_BOUNCE_ADDRESS) or one of its plus-addresses."""
+    bounces = settings.MAIL_BOUNCE_ADDRESS
+    return bool(bounces) and base_address(address) == normalize_email(bounces)

@@ -17,7 +17,7 @@ from mailgateway.classify import AUTOMATIC, DAEMON_SENDERS, Classification, has_
 from mailgateway.models import InboundMail, Mailbox
 from mailgateway.outbound import notify, outbox
 from mailgateway.parse import ParsedMail
-from tickets.models import Department, Ticket
+from tickets.models import Department, Message, Ticket
 
 logger = logging.getLogger("mailgateway")
 
@@ -25,18 +25,30 @@ logger = logging.getLogger("mailgateway")
 def bounce_received(
     *,
     addresses: list[str],
-    ticket: Ticket | None,
     mail: InboundMail,
     returned_message_ids: list[str] = (),
+    outbound_ids: list[int] = (),
     reason: str = "",
 ) -> None:
-    """A delivery report about our mail: the mail it returns is marked bounced, and the
-    addresses that fail permanently (5.x.x) are suppressed for a while (MAIL.md loops 3)."""
+    """A delivery report proved to be about mail of ours: that mail is marked bounced, and
+    those of its recipients that fail permanently (5.x.x) are suppressed for a while
+    (MAIL.md loops 3, docs/mail-trust.md rule 8)."""
     if addresses:
         logger.info("bounce %s: permanent failure for %s", mail.pk, ", ".join(addresses))
     outbox.bounces_record(
-        message_ids=list(returned_message_ids), addresses=addresses, reason=reason or "bounce"
+        message_ids=list(returned_message_ids),
+        outbound_ids=list(outbound_ids),
+        addresses=addresses,
+        reason=reason or "bounce",
     )
+
+
+def agent_unverified(*, note: Message, agent: User) -> None:
+    """Mail from an agent's address without proof became a note: the agent is told."""
+    logger.warning(
+        "unverified mail from agent %s on ticket %s filed as a note", agent.pk, note.ticket.number
+    )
+    notify.agent_unverified(note, agent)
 
 
 def sender_rejected(

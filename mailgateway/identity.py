@@ -62,13 +62,57 @@ def reply_address(address: str, ticket_number: int) -> str:
 
 def reply_token_ticket(address: str) -> int | None:
     """The ticket number from the signed token in a plus-address, or None."""
-    local = (address or "").rpartition("@")[0]
-    if "+" not in local:
-        return None
-    match = _REPLY_TOKEN.match(local.rpartition("+")[2])
+    match = _REPLY_TOKEN.match(_plus_part(address))
     if not match:
         return None
     number, signature = match.groups()
     if not hmac.compare_digest(signature.lower(), _sign(f"reply.{number}")):
         return None
     return int(number)
+
+
+_AGENT_TOKEN = re.compile(r"^t(\d+)-a(\d+)-([0-9a-f]+)$", re.IGNORECASE)
+_BOUNCE_TOKEN = re.compile(r"^o(\d+)-([0-9a-f]+)$", re.IGNORECASE)
+
+
+def _plus_part(address: str) -> str:
+    local = (address or "").rpartition("@")[0]
+    return local.rpartition("+")[2] if "+" in local else ""
+
+
+def agent_reply_address(address: str, ticket_number: int, agent_id: int) -> str:
+    """The Reply-To of one agent's notification about one ticket (docs/mail-trust.md 1, 3):
+    support@example.com -> support+t1042-a17-<signature>@example.com. Only that agent's
+    own notification carries it, so a reply sent to it proves who wrote."""
+    local, _, domain = address.rpartition("@")
+    signature = _sign(f"agent.{ticket_number}.{agent_id}")
+    return f"{local}+t{ticket_number}-a{agent_id}-{signature}@{domain}"
+
+
+def agent_token(address: str) -> tuple[int, int] | None:
+    """(ticket number, agent id) from a signed agent reply address, or None."""
+    match = _AGENT_TOKEN.match(_plus_part(address))
+    if not match:
+        return None
+    number, agent_id, signature = match.groups()
+    if not hmac.compare_digest(signature.lower(), _sign(f"agent.{number}.{agent_id}")):
+        return None
+    return int(number), int(agent_id)
+
+
+def bounce_address(address: str, outbound_id: int) -> str:
+    """The VERP envelope sender of one outgoing mail (docs/mail-trust.md rule 8):
+    bounces@example.com -> bounces+o311-<signature>@example.com."""
+    local, _, domain = address.rpartition("@")
+    return f"{local}+o{outbound_id}-{_sign(f'bounce.{outbound_id}')}@{domain}"
+
+
+def bounce_outbound_id(address: str) -> int | None:
+    """The outgoing mail a signed VERP address was the envelope sender of, or None."""
+    match = _BOUNCE_TOKEN.match(_plus_part(address))
+    if not match:
+        return None
+    outbound_id, signature = match.groups()
+    if not hmac.compare_digest(signature.lower(), _sign(f"bounce.{outbound_id}")):
+        return None
+    return int(outbound_id)

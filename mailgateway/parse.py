@@ -28,6 +28,7 @@ from mailgateway.headers import (
     decode_words,
     message_ids,
     parse_addresses,
+    unfold,
 )
 from mailgateway.parsed import (
     BODY_TYPES,
@@ -38,12 +39,16 @@ from mailgateway.parsed import (
     WalkState,
 )
 from mailgateway.payloads import bodies, collect_attachments
+from mailgateway.senders import ambiguous_sender
 
 # Parser limits (MAIL.md, no-loss rule 4): beyond them the rest of the mail is not
 # interpreted (the raw mail is always kept), and a defect says so.
 MAX_DEPTH = 20
 MAX_PARTS = 500
 MAX_HEADER_BYTES = 256 * 1024
+# Authentication-Results headers kept for the trust check (docs/mail-trust.md), top first.
+MAX_AUTH_RESULTS = 20
+MAX_AUTH_RESULTS_CHARS = 4000
 
 # Mails this large have their long base64 runs decoded from the raw bytes (see parse()).
 LAZY_MIN_BYTES = 1024 * 1024
@@ -204,10 +209,12 @@ def _parse(raw: bytes, envelope_recipients, lazy: list[tuple[int, int]]) -> Pars
         values = [v for name in names for v in (message.get_all(name) or [])]
         return parse_addresses(values, defects, hint=state.hint)
 
-    senders = addresses("from") or addresses("sender")
+    from_pairs = addresses("from")
+    senders = from_pairs or addresses("sender")
     if not senders:
         defects.append("no From address")
     from_name, from_email = senders[0] if senders else ("", "")
+    sender_problem = ambiguous_sender(message.get_all("from") or [], from_pairs)
     to = addresses("to")
     cc = addresses("cc")
     delivered = [a.strip().lower() for a in envelope_recipients if a.strip()]
@@ -221,6 +228,11 @@ def _parse(raw: bytes, envelope_recipients, lazy: list[tuple[int, int]]) -> Pars
     return ParsedMail(
         from_email=from_email,
         from_name=from_name,
+        sender_problem=sender_problem,
+        authentication_results=tuple(
+            unfold(str(v))[:MAX_AUTH_RESULTS_CHARS]
+            for v in (message.get_all("authentication-results") or [])[:MAX_AUTH_RESULTS]
+        ),
         to=_unique(a for _n, a in to if a),
         cc=_unique(a for _n, a in cc if a),
         reply_to=_unique(a for _n, a in addresses("reply-to") if a),

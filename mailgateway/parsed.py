@@ -58,6 +58,12 @@ class DeliveryReport:
 class ParsedMail:
     from_email: str = ""
     from_name: str = ""
+    # Why the From header names nobody for sure ("" when it names one person): two From
+    # headers, a group, several addresses, an address in the display name, no address
+    # (docs/mail-trust.md rule 7). Such mail comes from an "unknown sender".
+    sender_problem: str = ""
+    # The Authentication-Results headers as received, top (latest hop) first.
+    authentication_results: tuple[str, ...] = ()
     to: tuple[str, ...] = ()
     cc: tuple[str, ...] = ()
     reply_to: tuple[str, ...] = ()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import traceback
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
@@ -24,28 +23,33 @@ from accounts.services import customer_get_or_create
 from helpdesk.errors import ActionNotAllowed, NotPermitted, ServiceError
 from mailgateway import hooks
 from mailgateway.addresses import is_ours, our_addresses
-from mailgateway.classify import (
-    AUTOMATIC,
-    Classification,
-    classify,
-    has_null_return_path,
-    permanent_failures,
-)
+from mailgateway.classify import AUTOMATIC, Classification, classify, has_null_return_path
 from mailgateway.convert import sender_address, threading_fields, ticket_content
 from mailgateway.errors import OperatorError, SenderError, TooLarge
 from mailgateway.models import FINAL_STATUSES, ErrorKind, InboundMail, InboundStatus
+from mailgateway.outcome import Outcome
 from mailgateway.parse import LIMIT_DEFECTS, ParsedMail, parse
+from mailgateway.reports import report_file
 from mailgateway.route import (
+    Thread,
     delivery_addresses,
     department_for,
     may_append,
     thread_find,
-    thread_for_ids,
     user_for,
 )
+from mailgateway.senders import (
+    ADDRESS_IN_NAME,
+    GROUP,
+    INVALID_ADDRESS,
+    NO_ADDRESS,
+    SEVERAL_ADDRESSES,
+    SEVERAL_FROM,
+)
 from mailgateway.store import HEAD_SCAN, raw_load
+from mailgateway.trust import agent_proof, customer_proof
 from tickets import access, services
-from tickets.models import Channel, Department, MailPolicy, Message, Ticket
+from tickets.models import Channel, Department, MailPolicy, Ticket
 
 logger = logging.getLogger("mailgateway")
 
@@ -54,17 +58,6 @@ COPIED_MAX = 10
 # Automatic mail that may add to a ticket (never reopening it); bounces and receipts
 # become internal notes, out-of-office replies never open a ticket.
 ADDS_QUIETLY = (Classification.AUTO_REPLY, Classification.OUT_OF_OFFICE, Classification.BULK)
-
-
-@dataclass
-class Outcome:
-    status: InboundStatus
-    reason: str = ""
-    ticket: Ticket | None = None
-    message: Message | None = None
-    department: Department | None = None
-    duplicate_of: InboundMail | None = None
-    hooks: list = field(default_factory=list)
 
 
 def inbound_process(*, mail_id: int) -> InboundMail:
@@ -219,7 +212,9 @@ def _deliver(mail: InboundMail, raw: bytes) -> Outcome:
     default = mail.mailbox.default_department if mail.mailbox_id else None
     department = department_for(addresses, ours, default)
     if kind in (Classification.BOUNCE, Classification.READ_RECEIPT):
-        return _report(mail, parsed, kind, addresses, department)
+        return report_file(mail, parsed, kind, addresses, department)
+    if parsed.sender_problem:
+        return _unknown_sender(parsed, department, addresses)
     sender = sender_address(parsed)
     if is_ours(sender, ours):
         return Outcome(InboundStatus.IGNORED, _("Sent from one of our own addresses."))
@@ -228,7 +223,7 @@ def _deliver(mail: InboundMail, raw: bytes) -> Outcome:
     linked = None
     if thread is not None:
         if may_append(user, thread.ticket):
-            return _append(mail, parsed, kind, user, thread.ticket, ours)
+            return _append(mail, parsed, kind, user, thread, addresses, ours)
         linked = thread.ticket  # a stranger: a new ticket that points at it (rule 9)
     if kind == Classification.OUT_OF_OFFICE:
         return Outcome(InboundStatus.IGNORED, _("An out-of-office reply to none of our tickets."))
@@ -280,6 +275,13 @@ def inbound_accept(*, actor: User, mail: InboundMail) -> Ticket:
 
 def _accepted(mail: InboundMail, parsed: ParsedMail, actor: User) -> Outcome:
     kind = classify(parsed, envelope_sender=mail.envelope_sender)
+    if parsed.sender_problem:
+        raise ActionNotAllowed(
+            _(
+                "The sender of this mail is ambiguous: it cannot become a customer's ticket. "
+                "Open a ticket for the right customer yourself."
+            )
+        )
     try:
         sender = sender_address(parsed)
         user, _created = customer_get_or_create(email=sender, name=parsed.from_name)
@@ -368,14 +370,30 @@ def _append(
     parsed: ParsedMail,
     kind: Classification,
     user: User,
-    ticket: Ticket,
+    thread: Thread,
+    addresses: list[str],
     ours: dict,
 ) -> Outcome:
+    """Adds the mail to the ticket it threads to. What it may do there depends on its
+    proof (docs/mail-trust.md): an agent's mail is his public reply only with proof bound
+    to him; without it, an internal note marked "unverified sender" and the agent is told.
+    A customer's mail found by the subject tag alone is marked unverified, and neither
+    kind of unverified mail brings copied people into the ticket."""
+    ticket = thread.ticket
     text, html, attachments = ticket_content(parsed)
     automatic = kind in ADDS_QUIETLY
+    verified = True
     try:
         if user.is_agent:
-            if ticket.is_closed:
+            verified = agent_proof(parsed, addresses, user, ticket) is not None
+            if not verified:
+                message = services.note_add(
+                    actor=None, ticket=ticket, body_text=_unverified_note(parsed, text),
+                    attachments=attachments, channel=Channel.EMAIL,
+                    message_id=parsed.message_id, sender_verified=False,
+                )  # fmt: skip
+            elif ticket.is_closed or kind != Classification.NORMAL:
+                # An agent's auto-reply never answers the customer (MAIL.md loops 5).
                 message = services.note_add(
                     actor=user, ticket=ticket, body_text=text, attachments=attachments,
                     channel=Channel.EMAIL, message_id=parsed.message_id,
@@ -385,82 +403,72 @@ def _append(
                     actor=user, ticket=ticket, body_text=text, body_html=html,
                     attachments=attachments, channel=Channel.EMAIL,
                 )  # fmt: skip
-        elif automatic and ticket.is_closed:
-            message = services.note_add(
-                actor=None, ticket=ticket, body_text=text, attachments=attachments,
-                channel=Channel.EMAIL, message_id=parsed.message_id,
-            )  # fmt: skip
         else:
-            message = services.message_add(
-                actor=user, ticket=ticket, body_text=text, body_html=html,
-                attachments=attachments, channel=Channel.EMAIL, automatic=automatic,
-                **threading_fields(parsed),
-            )  # fmt: skip
+            verified = customer_proof(parsed, thread.found_by, user.email)
+            if automatic and ticket.is_closed:
+                message = services.note_add(
+                    actor=None, ticket=ticket, body_text=text, attachments=attachments,
+                    channel=Channel.EMAIL, message_id=parsed.message_id,
+                    sender_verified=verified,
+                )  # fmt: skip
+            else:
+                message = services.message_add(
+                    actor=user, ticket=ticket, body_text=text, body_html=html,
+                    attachments=attachments, channel=Channel.EMAIL, automatic=automatic,
+                    sender_verified=verified, **threading_fields(parsed),
+                )  # fmt: skip
     except ServiceError as exc:
         raise OperatorError(str(exc)) from exc
     ticket = message.ticket  # past the reopen window: a new, linked ticket
-    _copied_join(ticket, parsed, user, parsed.from_email, ours)
+    if verified:
+        _copied_join(ticket, parsed, user, parsed.from_email, ours)
     _note_dropped(ticket, parsed)
     outcome = Outcome(
         InboundStatus.DONE, ticket=ticket, message=message, department=ticket.department
     )
+    if user.is_agent and not verified:
+        outcome.hooks.append(lambda: hooks.agent_unverified(note=message, agent=user))
     if automatic:
         outcome.hooks.append(lambda: hooks.automatic_mail_added(mail=mail, ticket=ticket))
     return outcome
 
 
-def _report(
-    mail: InboundMail,
-    parsed: ParsedMail,
-    kind: Classification,
-    addresses: list[str],
-    department: Department | None,
+def _unverified_note(parsed: ParsedMail, text: str) -> str:
+    head = _(
+        "Unverified sender: this mail from %(address)s carried no proof that the agent "
+        "wrote it. It was not sent to the customer."
+    ) % {"address": parsed.from_email}
+    return f"{head}\n\n{text}"
+
+
+def _sender_problems() -> dict[str, str]:
+    return {
+        SEVERAL_FROM: _("the mail has more than one From header"),
+        GROUP: _("its From header is a group"),
+        SEVERAL_ADDRESSES: _("its From header holds more than one address"),
+        ADDRESS_IN_NAME: _("the name in its From header is another address"),
+        NO_ADDRESS: _("its From header holds no address"),
+        INVALID_ADDRESS: _("its From header holds no valid address"),
+    }
+
+
+def _unknown_sender(
+    parsed: ParsedMail, department: Department | None, addresses: list[str]
 ) -> Outcome:
-    """Bounces and read receipts: an internal note on the ticket of the mail they report
-    on; no reopening, nothing sent (MAIL.md loops rules 3 and 4)."""
-    ticket = thread_for_ids(parsed.returned_message_ids)
-    if ticket is None:
-        thread = thread_find(parsed, addresses)
-        ticket = thread.ticket if thread else None
-    if ticket is None:
-        return Outcome(
-            InboundStatus.IGNORED,
-            _("A delivery report or receipt about none of our tickets."),
-            department=department,
+    """An ambiguous From names nobody for sure (docs/mail-trust.md rule 7): the mail is
+    added to no ticket and makes no account; agents find it among the rejected mail of
+    the department, with the reason."""
+    if department is None:
+        raise OperatorError(
+            _("No department has any of the addresses %(addresses)s, and no default is set.")
+            % {"addresses": ", ".join(addresses) or "-"}
         )
-    failed = permanent_failures(parsed) if kind == Classification.BOUNCE else []
-    if kind == Classification.BOUNCE:
-        lines = [_("Delivery failed (bounce).")]
-        lines += [
-            _("%(address)s: %(action)s %(status)s")
-            % {"address": r.recipient, "action": r.action, "status": r.status}
-            for r in parsed.delivery_reports
-        ]
-    else:
-        lines = [_("Read receipt or feedback report.")]
-    body = "\n".join([*lines, "", parsed.text]).strip()
-    text, _html, attachments = ticket_content(parsed)
-    message = services.note_add(
-        actor=None,
-        ticket=ticket,
-        body_text=body or text,
-        attachments=attachments,
-        channel=Channel.EMAIL,
-        message_id=parsed.message_id,
-    )
-    outcome = Outcome(
-        InboundStatus.DONE, ticket=ticket, message=message, department=ticket.department
-    )
-    outcome.hooks.append(
-        lambda: hooks.bounce_received(
-            addresses=failed,
-            ticket=ticket,
-            mail=mail,
-            returned_message_ids=list(parsed.returned_message_ids),
-            reason="; ".join(lines[1:]) or lines[0],
-        )
-    )
-    return outcome
+    problem = _sender_problems().get(parsed.sender_problem, parsed.sender_problem)
+    reason = _("Unknown sender: %(problem)s (%(from)s). The mail was added to no ticket.") % {
+        "problem": problem,
+        "from": parsed.from_email or "-",
+    }
+    return Outcome(InboundStatus.REJECTED, reason, department=department)
 
 
 def _copied_join(ticket: Ticket, parsed: ParsedMail, author: User, sender: str, ours: dict) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from accounts.models import User, normalize_email
 from mailgateway.addresses import base_address
-from mailgateway.identity import message_id_ticket, reply_token_ticket
+from mailgateway.identity import agent_token, message_id_ticket, reply_token_ticket
 from mailgateway.models import InboundMail
 from mailgateway.parse import ParsedMail
 from tickets import access
@@ -80,7 +80,9 @@ def thread_find(parsed: ParsedMail, addresses: list[str]) -> Thread | None:
     if ticket is not None:
         return Thread(ticket, "message-id")
     for address in addresses:
-        ticket = _ticket_by_number(reply_token_ticket(address))
+        agent_reply = agent_token(address)
+        number = agent_reply[0] if agent_reply else reply_token_ticket(address)
+        ticket = _ticket_by_number(number)
         if ticket is not None:
             return Thread(ticket, "reply-token")
     match = SUBJECT_TAG.search(parsed.subject)

@@ -347,6 +347,10 @@ class Message(models.Model):
     message_id = models.CharField(_("Message-ID"), max_length=998, blank=True, db_index=True)
     in_reply_to = models.CharField(_("In-Reply-To"), max_length=998, blank=True)
     references = models.TextField(_("References"), blank=True)
+    # False for mail whose From carried no proof (docs/mail-trust.md): an agent's address
+    # without his token or a DMARC pass (filed as a note), a customer found by the
+    # subject tag alone. Agents see it marked "unverified sender".
+    sender_verified = models.BooleanField(_("sender verified"), default=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:

@@ -52,6 +52,8 @@ class Kind:
     AGENT_ASSIGNED = "agent_assigned"
     AGENT_DIGEST = "agent_digest"
     OVERSIZE = "oversize"
+    # Mail from the agent's address without proof was filed as a note (docs/mail-trust.md).
+    AGENT_UNVERIFIED = "agent_unverified"
 
 
 AUTOMATIC_KINDS = frozenset(
@@ -64,9 +66,12 @@ AUTOMATIC_KINDS = frozenset(
         Kind.AGENT_ASSIGNED,
         Kind.AGENT_DIGEST,
         Kind.OVERSIZE,
+        Kind.AGENT_UNVERIFIED,
     }
 )
-AGENT_KINDS = frozenset({Kind.AGENT_NEW_TICKET, Kind.AGENT_CUSTOMER_REPLY, Kind.AGENT_ASSIGNED})
+AGENT_KINDS = frozenset(
+    {Kind.AGENT_NEW_TICKET, Kind.AGENT_CUSTOMER_REPLY, Kind.AGENT_ASSIGNED, Kind.AGENT_UNVERIFIED}
+)
 # Mail a person asked for (issue 14): outside the loop limit, with a cap of its own.
 ACCOUNT_KINDS = frozenset(
     {"account-verify", "account-reset", "account-invitation", "account-exists"}
@@ -334,7 +339,11 @@ def solved(ticket: Ticket, *, rate_good_url: str, rate_bad_url: str) -> Draft:
 def agent_notification(
     kind: str, ticket: Ticket, agent: User, *, message: Message | None = None
 ) -> Draft:
-    """New ticket in my department, a customer answered my ticket, a ticket was assigned to me."""
+    """New ticket in my department, a customer answered my ticket, a ticket was assigned to
+    me, mail from my address was filed as unverified.
+
+    Its Reply-To is the department's address with a token signed for this ticket and this
+    agent: a reply sent there is the agent's proof (docs/mail-trust.md rule 3)."""
     assert kind in AGENT_KINDS
     with translation.override(agent.language):
         subject, text, html = _render(
@@ -353,6 +362,7 @@ def agent_notification(
         html=html,
         from_address=address_of(ticket.department.name, settings.DEFAULT_FROM_EMAIL),
         to=[address_of(agent.name, agent.email)],
+        reply_to=identity.agent_reply_address(sender(ticket)[1], ticket.number, agent.pk),
         headers=_headers(ticket, automatic=True),
     )
     return Draft(

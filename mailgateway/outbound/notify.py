@@ -147,3 +147,14 @@ def sender_oversize(
                 language=language,
             )
         )
+
+
+def agent_unverified(note: Message, agent: User) -> None:
+    """Mail from an agent's address without proof was filed as a note: the real agent hears
+    of it (docs/mail-trust.md rule 4). Automatic mail, rate-limited by the outbox."""
+    if agent.is_active:
+        mailer.post(
+            compose.agent_notification(
+                compose.Kind.AGENT_UNVERIFIED, note.ticket, agent, message=note
+            )
+        )

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from mailgateway import identity
 from mailgateway.addresses import is_ours, our_addresses
 from mailgateway.outbound.compose import ACCOUNT_KINDS, AGENT_KINDS, Draft, Kind
 from mailgateway.outbound.models import SENDABLE, OutboundMail, OutboundStatus, Suppression
@@ -308,7 +309,7 @@ def deliver(pk: int) -> str:
     if row is None:
         return "skipped"
     try:
-        send_raw(bytes(row.mime), sender=row.sender, recipients=list(row.recipients))
+        send_raw(bytes(row.mime), sender=envelope_sender(row), recipients=list(row.recipients))
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"
         permanent, suppress = classify_failure(exc, list(row.recipients))
@@ -341,18 +342,39 @@ def suppression_add(*, address: str, reason: str, outbound: OutboundMail | None 
     )
 
 
-def bounces_record(*, message_ids: list[str], addresses: list[str], reason: str) -> int:
-    """A delivery report returned these mails of ours: each is marked bounced, and the
-    addresses that failed permanently are suppressed. Returns the mails marked."""
-    rows = list(OutboundMail.objects.filter(message_id__in=message_ids)) if message_ids else []
+def bounces_record(
+    *,
+    message_ids: list[str] = (),
+    outbound_ids: list[int] = (),
+    addresses: list[str],
+    reason: str,
+) -> int:
+    """A delivery report proved it is about these mails of ours (a signed Message-ID it
+    returns, or the VERP address it came to): each is marked bounced, and of the addresses
+    the report says failed permanently, those that were recipients of one of them are
+    suppressed; an address only named in the report is never (docs/mail-trust.md rule 8).
+    Returns the mails marked."""
+    found = Q(message_id__in=list(message_ids)) | Q(pk__in=list(outbound_ids))
+    rows = list(OutboundMail.objects.filter(found)) if message_ids or outbound_ids else []
     for row in rows:
         row.status = OutboundStatus.BOUNCED
         row.last_error = reason[:4000]
         row.updated_at = timezone.now()
         row.save(update_fields=["status", "last_error", "updated_at"])
-    for address in addresses:
-        suppression_add(address=address, reason=reason, outbound=rows[0] if rows else None)
+    for address in dict.fromkeys(a.lower() for a in addresses):
+        row = next((r for r in rows if address in {x.lower() for x in r.recipients}), None)
+        if row is not None:
+            suppression_add(address=address, reason=reason, outbound=row)
     return len(rows)
+
+
+def envelope_sender(row: OutboundMail) -> str:
+    """The SMTP MAIL FROM of a mail: with MAIL_BOUNCE_ADDRESS set, a VERP address signed
+    for this very mail (bounces+o311-<signature>@...), so that a delivery report sent back
+    to it names the mail it is about; else the sender the mail was composed with."""
+    if settings.MAIL_BOUNCE_ADDRESS:
+        return identity.bounce_address(settings.MAIL_BOUNCE_ADDRESS, row.pk)
+    return row.sender
 
 
 def stuck() -> list[int]:

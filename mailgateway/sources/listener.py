@@ -19,7 +19,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections
 
-from mailgateway.addresses import is_ours, our_addresses
+from mailgateway.addresses import is_bounce_address, is_ours, our_addresses
 from mailgateway.errors import TemporaryStoreError
 from mailgateway.models import Source
 from mailgateway.store import inbound_store
@@ -39,7 +39,7 @@ def _in_thread(function, *args, **kwargs):
 
 
 def _recipient_known(address: str) -> bool:
-    return is_ours(address, our_addresses())
+    return is_ours(address, our_addresses()) or is_bounce_address(address)
 
 
 def _store(raw: bytes, source: Source, sender: str, recipients: list[str]) -> int:

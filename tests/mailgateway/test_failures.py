@@ -88,9 +88,12 @@ def test_an_oversize_mail_is_kept_in_quarantine(support, settings):
     assert bytes(InboundMail.objects.defer(None).get(pk=mail.pk).raw).endswith(b"\n")
 
 
-def test_a_mail_without_a_sender_is_quarantined_as_the_sender_s_fault(support):
+def test_a_mail_without_a_sender_address_is_rejected_as_from_an_unknown_sender(support):
+    """Issue 14 (MAIL.md rule 10): it used to be quarantined; a From without an address is
+    an unknown sender, shown to the department's agents among the rejected mail."""
     mail = receive(plain(sender="not an address"))
-    assert (mail.status, mail.error_kind) == (InboundStatus.QUARANTINED, "sender")
+    assert (mail.status, mail.department) == (InboundStatus.REJECTED, support)
+    assert "Unknown sender" in mail.last_error
     assert Ticket.objects.count() == 0
 
 

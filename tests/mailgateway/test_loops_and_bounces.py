@@ -63,8 +63,6 @@ def test_a_bounce_becomes_an_internal_note_on_the_ticket_and_reopens_nothing(
     ticket, agent, monkeypatch
 ):
     reply = services.reply_add(actor=agent, ticket=ticket, body_text="Done", status=Status.SOLVED)
-    reply.message_id = message_id_new(ticket.number)
-    reply.save()
     reported = []
     monkeypatch.setattr(hooks, "bounce_received", lambda **kw: reported.append(kw["addresses"]))
     mail = receive(dsn(reply.message_id), envelope_sender="")
@@ -77,23 +75,30 @@ def test_a_bounce_becomes_an_internal_note_on_the_ticket_and_reopens_nothing(
     assert reported == [["ivan@example.ru"]]
 
 
-def test_a_bounce_of_a_stored_message_finds_its_ticket(ticket):
-    assert receive(dsn("<first@example.ru>")).ticket == ticket
+def test_a_bounce_returning_a_stored_message_id_we_did_not_sign_proves_nothing(ticket):
+    """Changed with issue 14 (MAIL.md rule 10): anyone can copy a Message-ID from a
+    thread; a report counts only with one we signed. It used to become a note here."""
+    mail = receive(dsn("<first@example.ru>"))
+    assert (mail.status, mail.ticket) == (InboundStatus.REJECTED, None)
+    assert ticket.messages.count() == 1
 
 
-def test_a_bounce_about_nothing_of_ours_is_kept_and_ignored(support):
+def test_a_bounce_about_nothing_of_ours_is_kept_as_rejected_mail(support):
+    """Kept and shown to agents as rejected mail (issue 14); it used to be ignored."""
     mail = receive(dsn("<unknown@elsewhere>"))
-    assert (mail.status, mail.classification) == (InboundStatus.IGNORED, "bounce")
+    assert (mail.status, mail.classification) == (InboundStatus.REJECTED, "bounce")
+    assert mail.department == support
     assert Ticket.objects.count() == 0
 
 
-def test_a_read_receipt_is_an_internal_note(ticket):
+def test_a_read_receipt_of_our_reply_is_an_internal_note(ticket, agent):
+    answer = services.reply_add(actor=agent, ticket=ticket, body_text="Done")
     receipt = raw(
         "From: ivan@example.ru\nTo: support@helpdesk.example\nSubject: Read: Server down\n"
         'Content-Type: multipart/report; report-type=disposition-notification; boundary="R"\n\n'
         "--R\nContent-Type: text/plain\n\nYour message was read.\n"
         "--R\nContent-Type: message/disposition-notification\n\n"
-        "Original-Message-ID: <first@example.ru>\n"
+        f"Original-Message-ID: {answer.message_id}\n"
         "Disposition: manual-action/MDN-sent-manually; displayed\n"
         "--R--",
         b"",

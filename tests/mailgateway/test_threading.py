@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from mailgateway.identity import message_id_new, reply_address
+from mailgateway.identity import agent_reply_address, message_id_new, reply_address
 from mailgateway.models import InboundStatus
 from mailgateway.parse import parse
 from mailgateway.route import thread_for_ids
@@ -93,7 +93,10 @@ def test_a_participant_may_write_into_the_ticket(ticket, customer, other_custome
 
 
 def test_an_agent_s_mail_to_his_ticket_is_a_reply(ticket, customer, agent):
-    mail = reply(customer, sender=agent.email, headers={"In-Reply-To": "<first@example.ru>"})
+    """With proof since issue 14: sent to the reply address of his own notification (a
+    From header alone makes an unverified note: tests/mailgateway/test_sender_trust.py)."""
+    to = agent_reply_address("support@helpdesk.example", ticket.number, agent.pk)
+    mail = reply(customer, sender=agent.email, to=to, headers={"In-Reply-To": "<first@example.ru>"})
     assert mail.ticket == ticket
     assert (mail.message.kind, mail.message.author, mail.message.channel) == (
         MessageKind.AGENT,

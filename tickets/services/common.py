@@ -51,6 +51,7 @@ def message_create(
     references: str = "",
     created_at: datetime,
     attachments: Iterable[NewAttachment] = (),
+    sender_verified: bool = True,
 ) -> Message:
     message = Message.objects.create(
         ticket=ticket,
@@ -62,6 +63,7 @@ def message_create(
         message_id=message_id,
         in_reply_to=in_reply_to,
         references=references,
+        sender_verified=sender_verified,
         created_at=created_at,
     )
     for new in attachments:

@@ -49,6 +49,7 @@ def message_add(
     in_reply_to: str = "",
     references: str = "",
     automatic: bool = False,
+    sender_verified: bool = True,
 ) -> Message:
     """A customer writes into his ticket (P4).
 
@@ -58,6 +59,8 @@ def message_add(
 
     `automatic` (an auto-reply or out-of-office the mail gateway recognised, MAIL.md) adds
     the message and changes nothing else: no reopening, no status, no waiting clock.
+    `sender_verified=False`: mail that matched the ticket by its subject tag alone, shown
+    to agents as from an unverified sender (docs/mail-trust.md).
     """
     attachments = list(attachments)
     require_content(body_text, body_html, attachments)
@@ -99,6 +102,7 @@ def message_add(
         references=references,
         attachments=attachments,
         created_at=now,
+        sender_verified=sender_verified,
     )
     event_record(ticket=ticket, actor=actor, verb=EventVerb.MESSAGE_ADDED, message=message)
     if automatic:
@@ -196,12 +200,15 @@ def note_add(
     attachments: Iterable[NewAttachment] = (),
     channel: Channel = Channel.WEB,
     message_id: str = "",
+    sender_verified: bool = True,
 ) -> Message:
     """An internal note (R16): agents only, never shown or mailed to the customer.
 
     Notes are allowed on closed tickets too: they change nothing the customer sees.
     `actor=None` is the helpdesk itself: the mail gateway filing a bounce, a read receipt
-    or an automatic reply to a closed ticket (MAIL.md), with `channel` e-mail.
+    or an automatic reply to a closed ticket (MAIL.md), with `channel` e-mail; or mail
+    from an agent's address without proof that he wrote it (`sender_verified=False`,
+    docs/mail-trust.md).
     """
     attachments = list(attachments)
     require_content(body_text, "", attachments)
@@ -217,6 +224,7 @@ def note_add(
         message_id=message_id,
         attachments=attachments,
         created_at=timezone.now(),
+        sender_verified=sender_verified,
     )
     event_record(ticket=ticket, actor=actor, verb=EventVerb.NOTE_ADDED, message=message)
     ticket.updated_at = message.created_at
