@@ -67,7 +67,7 @@ class UserAdmin(admin.ModelAdmin):
     search_fields = ["email", "name", "organization__name"]
     ordering = ["email"]
     autocomplete_fields = ["organization"]
-    # The password is set through the form's new_password, never shown.
+    # Shown, not edited; the password is set through new_password and never shown.
     readonly_fields = ["last_login", "date_joined"]
     inlines = [MembershipInline, ServiceInline]
     actions = ["send_invitation"]
