@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -38,3 +40,12 @@ class SecretField(forms.CharField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("strip", False)
         super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value and not settings.FIELD_ENCRYPTION_KEYS:
+            raise ValidationError(
+                _("Secrets are stored encrypted: set FIELD_ENCRYPTION_KEYS first (README)."),
+                code="no_key",
+            )
+        return value

@@ -128,3 +128,16 @@ def test_new_oauth2_secrets_replace_the_stored_ones(client, admin_user, account)
     assert client.post(url, data).status_code == 302
     account.refresh_from_db()
     assert (account.client_secret, account.refresh_token) == ("secret-2", "refresh-2")
+
+
+def test_without_an_encryption_key_a_secret_is_refused_with_a_message(
+    client, admin_user, support, settings
+):
+    """A production without FIELD_ENCRYPTION_KEYS: the form says why, nothing is stored."""
+    settings.FIELD_ENCRYPTION_KEYS = []
+    client.force_login(admin_user)
+    data = mailbox_form(support, name="New", password="pw-without-key")
+    response = client.post("/admin/mailgateway/mailbox/add/", data)
+    assert response.status_code == 200
+    assert "FIELD_ENCRYPTION_KEYS" in response.content.decode()
+    assert not Mailbox.objects.filter(name="New").exists()
