@@ -42,6 +42,9 @@ class UserAdminForm(forms.ModelForm):
             "time_zone",
             "is_active",
             "email_verified",
+            "notify_new_ticket",
+            "notify_customer_reply",
+            "notify_assigned",
         ]
 
     def save(self, commit: bool = True) -> User:
@@ -64,6 +67,8 @@ class UserAdmin(admin.ModelAdmin):
     search_fields = ["email", "name", "organization__name"]
     ordering = ["email"]
     autocomplete_fields = ["organization"]
+    # Shown, not edited; the password is set through new_password and never shown.
+    readonly_fields = ["last_login", "date_joined"]
     inlines = [MembershipInline, ServiceInline]
     actions = ["send_invitation"]
 

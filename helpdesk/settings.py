@@ -319,6 +319,22 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Secrets at rest (mailbox passwords, OAuth2 secrets and tokens): Fernet keys, comma-separated;
+# the first encrypts, all decrypt (rotation: README, "Security"). Only a laptop (DEBUG) or
+# the tests (Django's "django-insecure-" development SECRET_KEY) fall back to a key derived
+# from SECRET_KEY; a production without a key gets a system check warning (helpdesk.W001).
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+FIELD_ENCRYPTION_KEYS_DERIVED = not FIELD_ENCRYPTION_KEYS and (
+    DEBUG or SECRET_KEY.startswith("django-insecure-")
+)
+if FIELD_ENCRYPTION_KEYS_DERIVED:
+    from helpdesk.crypto import development_key
+
+    FIELD_ENCRYPTION_KEYS = [development_key(SECRET_KEY)]
+# Monitoring's token for the detailed health report (GET /health/ with "Authorization:
+# Bearer <token>" or ?token=); without it only signed-in administrators see the detail.
+HEALTH_TOKEN = env.str("HEALTH_TOKEN", default="")
+
 # --- Logging --------------------------------------------------------------------------
 
 LOGGING = {

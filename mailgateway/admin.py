@@ -13,6 +13,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from helpdesk.forms import SecretField
 from mailgateway.models import InboundMail, InboundStatus, Mailbox
 from mailgateway.pipeline import inbound_reprocess
 from mailgateway.selectors import COUNT_CAP, mail_health
@@ -23,10 +24,8 @@ RETRYABLE = (InboundStatus.FAILED, InboundStatus.QUARANTINED)
 
 
 class MailboxForm(forms.ModelForm):
-    password = forms.CharField(
+    password = SecretField(
         label=capfirst(_("password")),
-        required=False,
-        widget=forms.PasswordInput(render_value=False),
         help_text=_("Leave empty to keep the current password. Not needed with an OAuth2 account."),
     )
 

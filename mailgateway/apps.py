@@ -10,7 +10,7 @@ class MailGatewayConfig(AppConfig):
     def ready(self) -> None:
         # Registers the Celery tasks in every process (web, commands), not only in workers
         # (the sources queue them by name), and the receiver of anymail's inbound signal.
-        from mailgateway import tasks  # noqa: F401
+        from mailgateway import health, tasks  # noqa: F401  (health: its report entries)
         from mailgateway.addresses import forget_addresses
         from mailgateway.sources import webhooks  # noqa: F401
 

@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.fields import EncryptedTextField
+
 
 class Protocol(models.TextChoices):
     IMAP = "imap", "IMAP"
@@ -40,7 +42,7 @@ class Mailbox(models.Model):
         _("security"), max_length=16, choices=Security.choices, default=Security.SSL
     )
     username = models.CharField(_("user"), max_length=255)
-    password = models.CharField(_("password"), max_length=255, blank=True)
+    password = EncryptedTextField(_("password"), blank=True)
     # Microsoft 365 and Gmail: XOAUTH2 with the account's access token instead of the password.
     oauth2_account = models.ForeignKey(
         "mailgateway.OAuth2Account",

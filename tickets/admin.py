@@ -28,13 +28,14 @@ class DepartmentMembershipInline(admin.TabularInline):
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "sender_name", "sender_address", "is_active"]
-    list_filter = ["is_active"]
+    list_display = ["name", "slug", "sender_name", "sender_address", "mail_policy", "is_active"]
+    list_filter = ["is_active", "mail_policy"]
     search_fields = ["name", "slug", "sender_address", "addresses__address"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
         (None, {"fields": ["name", "slug", "is_active"]}),
         (_("Outgoing mail"), {"fields": ["sender_name", "sender_address", "signature"]}),
+        (_("Incoming mail"), {"fields": ["mail_policy"]}),
     ]
     inlines = [DepartmentAddressInline, DepartmentMembershipInline]
 

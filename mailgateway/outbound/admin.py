@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.forms import SecretField, SecretInput
 from mailgateway.outbound.backends import readable
 from mailgateway.outbound.models import OAuth2Account, OutboundMail, Suppression
 
@@ -79,16 +80,14 @@ class OAuth2AccountForm(forms.ModelForm):
             "Gmail: https://oauth2.googleapis.com/token"
         ),
     )
-    client_secret = forms.CharField(
+    client_secret = SecretField(
         label=capfirst(_("client secret")),
-        required=False,
-        widget=forms.PasswordInput(render_value=False, attrs={"class": "vTextField"}),
+        widget=SecretInput(attrs={"class": "vTextField"}),
         help_text=_("Leave empty to keep the current one; none for a public client."),
     )
-    refresh_token = forms.CharField(
+    refresh_token = SecretField(
         label=capfirst(_("refresh token")),
-        required=False,
-        widget=forms.PasswordInput(render_value=False, attrs={"class": "vTextField"}),
+        widget=SecretInput(attrs={"class": "vTextField"}),
         help_text=_(
             "Leave empty to keep the current one. The first one: save the account, then run "
             "manage.py oauth2_authorize with its name."

@@ -8,6 +8,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.fields import EncryptedTextField
+
 
 class OutboundStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
@@ -125,10 +127,11 @@ class OAuth2Account(models.Model):
     username = models.EmailField(_("mailbox address"))
     token_url = models.URLField(_("token endpoint"))
     client_id = models.CharField(_("client ID"), max_length=255)
-    client_secret = models.CharField(_("client secret"), max_length=1000, blank=True)
-    refresh_token = models.TextField(_("refresh token"))
+    # Secrets at rest are Fernet tokens (issue 14, helpdesk/crypto.py).
+    client_secret = EncryptedTextField(_("client secret"), blank=True)
+    refresh_token = EncryptedTextField(_("refresh token"))
     scope = models.CharField(_("scope"), max_length=1000, blank=True)
-    access_token = models.TextField(_("access token"), blank=True, editable=False)
+    access_token = EncryptedTextField(_("access token"), blank=True, editable=False)
     expires_at = models.DateTimeField(_("access token expires"), null=True, blank=True)
     last_refresh_at = models.DateTimeField(_("last refresh"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)

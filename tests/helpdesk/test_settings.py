@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV_METHODS = {"str", "bool", "int", "list", "dict", "path", "db", "cache_url", "float", "url"}
@@ -159,6 +160,7 @@ def test_check_deploy_is_clean_with_production_variables(tmp_path, debug):
         {
             "DEBUG": debug,
             "SECRET_KEY": "k" * 20 + "Q9x!r2_Lm7@pZ4#vB8&nT1$wY6^cF3*hJ5(eD0)uG",
+            "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
             "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3",
             "HELPDESK_VAR_DIR": str(tmp_path),
             "STATIC_ROOT": str(tmp_path / "static"),
@@ -188,3 +190,4 @@ def test_check_deploy_reports_the_development_key(tmp_path):
     )
     assert result.returncode != 0
     assert "security.W009" in result.stderr
+    assert "helpdesk.W002" in result.stderr  # secrets encrypted with a key from SECRET_KEY

@@ -119,12 +119,13 @@ def test_postmark_with_a_wrong_secret_is_refused(client, support):
     assert InboundMail.objects.count() == 0
 
 
-def test_the_mail_health_endpoint_counts_what_needs_attention(client, support):
+def test_the_mail_health_endpoint_counts_what_needs_attention(client, support, settings):
+    settings.HEALTH_TOKEN = "monitoring-token"
     InboundMail.objects.create(
         source="pipe", raw=b"x", size=1, sha256="0" * 64, dedupe_key="sha:x",
         status=InboundStatus.QUARANTINED,
     )  # fmt: skip
-    data = client.get("/mail/health/").json()
+    data = client.get("/mail/health/", headers={"Authorization": "Bearer monitoring-token"}).json()
     assert data == {
         "pending_too_long": 0,
         "failed": 0,
@@ -132,6 +133,14 @@ def test_the_mail_health_endpoint_counts_what_needs_attention(client, support):
         "mailboxes_failing": 0,
         "status": "attention",
     }
+
+
+def test_the_mail_health_endpoint_tells_anonymous_callers_nothing(client, settings):
+    """Issue 14: the counters are for monitoring with HEALTH_TOKEN and administrators."""
+    settings.HEALTH_TOKEN = "monitoring-token"
+    response = client.get("/mail/health/", headers={"Authorization": "Bearer wrong"})
+    assert response.status_code == 403
+    assert b"quarantined" not in response.content
 
 
 def test_without_a_webhook_secret_the_webhooks_do_not_exist(client, support, settings):

@@ -59,6 +59,7 @@ def test_a_department_with_its_addresses_signature_and_agents(client, admin_user
             "sender_name": "Billing",
             "sender_address": "billing@hosting.example",
             "signature": "--\nОтдел биллинга",
+            "mail_policy": "anyone",
             "addresses-TOTAL_FORMS": "1",
             "addresses-INITIAL_FORMS": "0",
             "addresses-0-address": "billing@hosting.example",
