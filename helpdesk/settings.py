@@ -151,6 +151,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.path("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Attachments are never served from MEDIA_URL: only through the permission-checked view.
 MEDIA_URL = "/media-not-served/"
+# Modes of the files and folders written under MEDIA_ROOT (attachments, thumbnails, held
+# uploads) and EMAIL_FILE_PATH: private to the app's user and group, whatever the umask.
+FILE_UPLOAD_PERMISSIONS = int(env.str("FILE_UPLOAD_PERMISSIONS", default="0640"), 8)
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = int(
+    env.str("FILE_UPLOAD_DIRECTORY_PERMISSIONS", default="0750"), 8
+)
 
 MEDIA_S3_BUCKET = env.str("MEDIA_S3_BUCKET", default="")
 if MEDIA_S3_BUCKET:
