@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -63,6 +64,7 @@ MIDDLEWARE = [
     "accounts.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "helpdesk.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -151,6 +153,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.path("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Attachments are never served from MEDIA_URL: only through the permission-checked view.
 MEDIA_URL = "/media-not-served/"
+# Modes of the files and folders written under MEDIA_ROOT (attachments, thumbnails, held
+# uploads) and EMAIL_FILE_PATH: private to the app's user and group, whatever the umask.
+FILE_UPLOAD_PERMISSIONS = int(env.str("FILE_UPLOAD_PERMISSIONS", default="0640"), 8)
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = int(
+    env.str("FILE_UPLOAD_DIRECTORY_PERMISSIONS", default="0750"), 8
+)
 
 MEDIA_S3_BUCKET = env.str("MEDIA_S3_BUCKET", default="")
 if MEDIA_S3_BUCKET:
@@ -318,6 +326,22 @@ if env.bool("USE_X_FORWARDED_PROTO", default=False):
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A strict Content-Security-Policy on every response (issue 14; README, "Security
+# headers"): our own scripts and styles only, no inline script or handler, no eval, no
+# plugins, no framing. Pages showing a mail's HTML also allow its sanitised style=""
+# attributes (helpdesk/csp.py); attachments send a sandboxing policy of their own.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Secrets at rest (mailbox passwords, OAuth2 secrets and tokens): Fernet keys, comma-separated;
 # the first encrypts, all decrypt (rotation: README, "Security"). Only a laptop (DEBUG) or

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from mailgateway.errors import SenderError
 from mailgateway.parse import ParsedMail
-from tickets.uploads import NewAttachment, clean_filename
+from tickets.uploads import NewAttachment, clean_filename, judge_content_type
 
 
 def sender_address(parsed: ParsedMail) -> str:
@@ -29,7 +29,7 @@ def ticket_content(parsed: ParsedMail) -> tuple[str, str, list[NewAttachment]]:
     attachments = [
         NewAttachment(
             filename=clean_filename(a.storage_name()),
-            content_type=a.content_type[:255],
+            content_type=judge_content_type(a.content, a.content_type)[:255],
             size=a.size,
             sha256=a.sha256,
             content=io.BytesIO(a.content),

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import Message as MimePart
 
+from tickets.uploads import clean_filename
+
 # Past this many decoded bytes a mail's further attachments are left out (MAIL.md rule 4).
 MAX_DECODED_BYTES = 100 * 1024 * 1024
 # Long base64 runs of a large mail are replaced by this mark and decoded from the raw
@@ -35,9 +37,10 @@ class ParsedAttachment:
         return hashlib.sha256(self.content).hexdigest()
 
     def storage_name(self) -> str:
-        """The name to store the file under: the sent one, or one made from the type."""
+        """The name to keep and show: the sent one, sanitised (no path, control or bidi
+        characters), or one made from the type."""
         if self.filename:
-            return self.filename
+            return clean_filename(self.filename)
         if self.content_type == "message/rfc822":
             return "message.eml"
         extension = mimetypes.guess_extension(self.content_type, strict=False) or ".bin"

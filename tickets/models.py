@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from tickets.uploads import download_name, storage_extension
 
 
 class MailPolicy(models.TextChoices):
@@ -370,10 +371,11 @@ class Message(models.Model):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    """Files are stored under random names; the original name lives in the database."""
-    suffix = PurePath(filename).suffix.lower()[:10]
+    """Files are stored under random names with the extension of their judged kind, never
+    the sender's ("shell.phtml" that is a PNG is stored as ….png, an unknown kind as ….bin);
+    the original name lives in the database."""
     now = timezone.now()
-    return f"attachments/{now:%Y/%m}/{uuid.uuid4().hex}{suffix}"
+    return f"attachments/{now:%Y/%m}/{uuid.uuid4().hex}{storage_extension(instance.content_type)}"
 
 
 class Attachment(models.Model):
@@ -403,8 +405,17 @@ class Attachment(models.Model):
 
     @property
     def shown_inline(self) -> bool:
-        """Only images and PDFs are ever shown in the browser; the rest is a download."""
-        return self.is_image or self.content_type == "application/pdf"
+        """Only raster images are ever shown in the browser; PDFs and the rest download.
+
+        A PDF can carry script and forms; shown inline it would run in our origin, and
+        Chromium's viewer does not open PDFs in a sandboxed document (issue 14).
+        """
+        return self.is_image
+
+    @property
+    def download_name(self) -> str:
+        """The name the file downloads under: the original, its extension agreeing with its kind."""
+        return download_name(self.filename, self.content_type)
 
 
 class EventVerb(models.TextChoices):

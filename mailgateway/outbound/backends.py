@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import email
 import itertools
+import os
 import threading
 from email import policy
 from pathlib import Path
@@ -45,11 +46,21 @@ def readable(raw: bytes) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _write_private(path: Path, data: bytes) -> None:
+    """Writes a new file that is never readable by others, not even for a moment."""
+    mode = settings.FILE_UPLOAD_PERMISSIONS
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    with os.fdopen(descriptor, "wb") as stream:
+        os.fchmod(stream.fileno(), mode)  # the umask may have taken bits away
+        stream.write(data)
+
+
 class ReadableFileBackend(BaseEmailBackend):
     def __init__(self, *args, file_path: str | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.path = Path(file_path or settings.EMAIL_FILE_PATH)
         self.path.mkdir(parents=True, exist_ok=True)
+        self.path.chmod(settings.FILE_UPLOAD_DIRECTORY_PERMISSIONS)
 
     def send_messages(self, email_messages) -> int:
         sent = 0
@@ -57,7 +68,7 @@ class ReadableFileBackend(BaseEmailBackend):
             raw = message.message().as_bytes()
             with _lock:
                 stem = f"{timezone.now():%Y%m%d-%H%M%S}-{next(_counter):04d}"
-            (self.path / f"{stem}.eml").write_bytes(raw)
-            (self.path / f"{stem}.txt").write_text(readable(raw), encoding="utf-8")
+            _write_private(self.path / f"{stem}.eml", raw)
+            _write_private(self.path / f"{stem}.txt", readable(raw).encode("utf-8"))
             sent += 1
         return sent

@@ -305,7 +305,7 @@ def reply(
     )
     for attachment in message.attachments.all():
         with attachment.file.open("rb") as stored:
-            draft.attach(attachment.filename, stored.read(), attachment.content_type)
+            draft.attach(attachment.download_name, stored.read(), attachment.content_type)
     return draft
 
 

@@ -22,12 +22,14 @@ from collections.abc import Iterable
 
 from django import template
 from django.core.cache import cache
+from django.template import Context
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from helpdesk.csp import allow_mail_styles
 from mailgateway.html import html_to_text, rebalance
 from mailgateway.parse import ParsedMail
 from mailgateway.quotes import quote_start, split_quoted
@@ -191,17 +193,19 @@ def _text_context(text: str) -> dict:
     return {"reply": reply, "quoted": quoted}
 
 
-@register.inclusion_tag("includes/_mail_body.html")
-def mail_body(message: Message) -> dict:
+@register.inclusion_tag("includes/_mail_body.html", takes_context=True)
+def mail_body(context: Context, message: Message) -> dict:
     if message.body_html:
+        allow_mail_styles(context.get("request"))
         return _html_context(message.body_html, inline_urls(message.attachments.all()))
     return _text_context(message.body_text)
 
 
-@register.inclusion_tag("includes/_mail_body.html")
-def parsed_mail_body(parsed: ParsedMail) -> dict:
+@register.inclusion_tag("includes/_mail_body.html", takes_context=True)
+def parsed_mail_body(context: Context, parsed: ParsedMail) -> dict:
     """A mail that is no ticket message: its attachments have no address to show them."""
     if parsed.html:
+        allow_mail_styles(context.get("request"))
         return _html_context(parsed.html, {})
     return _text_context(parsed.text)
 

@@ -191,3 +191,14 @@ def test_check_deploy_reports_the_development_key(tmp_path):
     assert result.returncode != 0
     assert "security.W009" in result.stderr
     assert "helpdesk.W002" in result.stderr  # secrets encrypted with a key from SECRET_KEY
+
+
+def test_file_modes_are_read_as_octal_from_the_environment():
+    """Issue 14 "file modes": 0640/0750 by default, configurable."""
+    code = (
+        "from django.conf import settings as s; "
+        "print(oct(s.FILE_UPLOAD_PERMISSIONS), oct(s.FILE_UPLOAD_DIRECTORY_PERMISSIONS))"
+    )
+    assert run_settings({}, code).split() == ["0o640", "0o750"]
+    custom = {"FILE_UPLOAD_PERMISSIONS": "0600", "FILE_UPLOAD_DIRECTORY_PERMISSIONS": "0700"}
+    assert run_settings(custom, code).split() == ["0o600", "0o700"]

@@ -258,3 +258,14 @@ def test_a_copy_already_filed_in_another_department_is_said_so(
     )
     sales_copy.refresh_from_db()
     assert (sales_copy.status, sales_copy.duplicate_of) == (InboundStatus.IGNORED, support_copy)
+
+
+def test_the_mail_page_shows_sent_file_names_sanitised(client, agent, registered_only):
+    """Issue 14: a bidi override (U+202E) cannot make "gnp.exe" look like "exe.png"."""
+    raw = with_attachments(
+        sender="petr@example.org", files=[("photo\u202egnp.exe", "image/png", png_bytes())]
+    )
+    mail = receive(raw)
+    client.force_login(agent)
+    html = client.get(reverse("staff:rejected_mail", args=[mail.pk])).content.decode()
+    assert "photognp.exe" in html and "\u202e" not in html

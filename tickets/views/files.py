@@ -6,28 +6,27 @@ from django.http import FileResponse, Http404, HttpRequest
 
 from tickets import access, thumbnails
 
+# The site-wide policy (helpdesk.settings, CONTENT_SECURITY_POLICY) is left alone for these.
+FILE_POLICY = "default-src 'none'; img-src 'self'; sandbox"
+
 
 @login_required
 def attachment_download(request: HttpRequest, pk: int, filename: str = "") -> FileResponse:
-    """Serves an attachment to whoever may read its message; images and PDFs inline.
+    """Serves an attachment to whoever may read its message; raster images inline, the rest
+    (PDFs, SVG, HTML, anything) as a download of application/octet-stream (issue 14).
 
-    The stored content type was sniffed from the bytes; nosniff and a sandboxing CSP keep
-    the browser from running anything in it.
+    The stored content type was judged from the bytes; the download name's extension agrees
+    with it. nosniff and a sandboxing CSP keep the browser from running anything in it.
     """
     attachment = access.attachment_for(request.user, pk)
     inline = attachment.shown_inline and "download" not in request.GET
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=not inline,
-        filename=attachment.filename,
+        filename=attachment.download_name,
         content_type=attachment.content_type if inline else "application/octet-stream",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    if attachment.content_type != "application/pdf" or not inline:
-        # Chromium's PDF viewer does not run in a sandboxed document.
-        response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return _locked_down(response, max_age=3600)
 
 
 @login_required
@@ -39,6 +38,12 @@ def attachment_thumbnail(request: HttpRequest, pk: int) -> FileResponse:
     except thumbnails.NoThumbnail as error:
         raise Http404 from error
     response = FileResponse(default_storage.open(path, "rb"), content_type="image/jpeg")
+    return _locked_down(response, max_age=86400)
+
+
+def _locked_down(response: FileResponse, *, max_age: int) -> FileResponse:
+    """A file opened on its own runs nothing: no sniffing, a sandboxed document, no plugins."""
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=86400"
+    response["Content-Security-Policy"] = FILE_POLICY
+    response["Cache-Control"] = f"private, max-age={max_age}"
     return response
