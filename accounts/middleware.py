@@ -7,7 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
-from django_otp import user_has_device
+
+from accounts.selectors import has_two_factor
 
 
 class UserPreferencesMiddleware:
@@ -60,7 +61,7 @@ class TwoFactorMiddleware:
         user = request.user
         if not user.is_authenticated or user.is_verified() or self._open(request):
             return self.get_response(request)
-        if user_has_device(user):
+        if has_two_factor(user):
             # Verify it: sign out of this session and sign in again with the code.
             return redirect_to_login(request.get_full_path(), reverse("accounts:login_code"))
         if settings.ACCOUNTS_STAFF_2FA_REQUIRED and user.is_agent:

@@ -26,12 +26,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
-from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from qrcode.image.svg import SvgPathImage
 
-from accounts import services, throttle, tokens
+from accounts import selectors, services, throttle, tokens
 from accounts.decorators import agent_required
 from accounts.forms import (
     CodeForm,
@@ -62,7 +61,7 @@ RECOVERY_SESSION_KEY = "_recovery_codes"
 
 def _sign_in(request: HttpRequest, user, next_url: str = "") -> HttpResponse:
     """Signs in, or asks for the second factor first when the account has one (issue 14)."""
-    if user_has_device(user):
+    if selectors.has_two_factor(user, cached=False):
         request.session.cycle_key()
         request.session[PENDING_SESSION_KEY] = {
             "user": user.pk,
@@ -279,7 +278,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         services.user_preferences_set(actor=user, **form.cleaned_data)
         messages.success(request, _("Your settings are saved."))
         return redirect("accounts:preferences")
-    context = {"form": form, "nav": "preferences", "two_factor_on": user_has_device(user)}
+    context = {"form": form, "nav": "preferences", "two_factor_on": selectors.has_two_factor(user)}
     if user.is_agent:
         context["notifications"] = NotificationsForm(
             initial={
