@@ -5,6 +5,7 @@ Pages that send a link answer the same whatever the address (no account enumerat
 
 from __future__ import annotations
 
+import textwrap
 import time
 from base64 import b32encode
 from urllib.parse import urlencode
@@ -352,7 +353,8 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             form.add_error("code", _("This code is not right. Please try again."))
         context.update(
             form=form,
-            secret=b32encode(device.bin_key).decode(),
+            # In groups of four, easier to copy by hand; apps ignore the spaces.
+            secret=" ".join(textwrap.wrap(b32encode(device.bin_key).decode(), 4)),
             required=settings.ACCOUNTS_STAFF_2FA_REQUIRED and user.is_agent,
         )
         return render(request, "accounts/two_factor.html", context, status=_status(request, 200))
