@@ -31,5 +31,5 @@ def has_two_factor(user: User, *, cached: bool = True) -> bool:
     return answer
 
 
-def forget_two_factor(user: User) -> None:
-    cache.delete(_two_factor_key(user.pk))
+def forget_two_factor_of(user_id: int) -> None:
+    cache.delete(_two_factor_key(user_id))

@@ -16,7 +16,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import mails, selectors
+from accounts import mails
 from accounts.models import Organization, Role, User, normalize_email
 from helpdesk.errors import ActionNotAllowed, NotPermitted, ServiceError
 
@@ -329,7 +329,6 @@ def two_factor_enable(*, actor: User, device: TOTPDevice, code: str) -> list[str
     TOTPDevice.objects.filter(user=actor).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    transaction.on_commit(lambda: selectors.forget_two_factor(actor))
     return recovery_codes_regenerate(actor=actor)
 
 
@@ -365,4 +364,3 @@ def two_factor_disable(*, actor: User) -> None:
         raise ActionNotAllowed(_("Two-factor authentication is required for staff."))
     TOTPDevice.objects.filter(user=actor).delete()
     StaticDevice.objects.filter(user=actor).delete()
-    transaction.on_commit(lambda: selectors.forget_two_factor(actor))

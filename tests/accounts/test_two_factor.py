@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -210,3 +211,21 @@ def test_new_recovery_codes_replace_the_old_ones(client, customer):
     )
     assert len(new) == 10 and not set(new) & set(old)
     assert services.two_factor_device(user=customer, code=old[0], recovery=True) is None
+
+
+def test_a_device_an_administrator_deletes_in_the_admin_no_longer_asks_for_a_code(
+    client, customer, admin_user, django_capture_on_commit_callbacks
+):
+    """Someone lost his phone and his recovery codes: the admin removes the device."""
+    device, _codes = otp.enable(customer)
+    client.force_login(customer)
+    assert client.get("/tickets/")["Location"].startswith(CODE_PAGE)
+    administrator = Client()
+    administrator.force_login(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        deleted = administrator.post(
+            f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"}
+        )
+    assert deleted.status_code == 302
+    assert not TOTPDevice.objects.filter(user=customer).exists()
+    assert client.get("/tickets/").status_code == 200
