@@ -106,7 +106,7 @@ class SignUpForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        if "email" in data:
+        if "email" in data and not self.errors:
             # Per client address and per address signed up (issue 14), existing or not.
             values = [throttle.client_address(self.request), data["email"]]
             limit = throttle.mail_requests()

@@ -17,7 +17,7 @@ from django.contrib import auth, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
@@ -102,6 +102,26 @@ def _throttled_status(form) -> int:
     return 429 if form.has_error(NON_FIELD_ERRORS, "throttled") else 200
 
 
+def _sign_in_keys(request: HttpRequest, user) -> dict:
+    """A code or password of this person counts as a sign-in of his account and address."""
+    return {
+        throttle.sign_in_account(): [user.email],
+        throttle.sign_in_address(): [throttle.client_address(request)],
+    }
+
+
+def _locked_until(keys: dict) -> float:
+    return max(throttle.locked_until(limit, values) or 0 for limit, values in keys.items())
+
+
+def _count_failure(keys: dict, form=None) -> float:
+    """Counts a wrong password or code; a lock it causes is said on the form."""
+    until = max(throttle.hit(limit, values) or 0 for limit, values in keys.items())
+    if until and form is not None:
+        form.add_error(None, ValidationError(throttle.wait_message(until), code="throttled"))
+    return until
+
+
 def _pending_user(request: HttpRequest):
     """Who is entering a code: a password just accepted, or a session not yet verified."""
     if request.user.is_authenticated:
@@ -136,11 +156,8 @@ def login_code(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         bound = recovery_form if recovery else form
-        keys = {
-            throttle.sign_in_account(): [user.email],
-            throttle.sign_in_address(): [throttle.client_address(request)],
-        }
-        until = max((throttle.locked_until(lim, vals) or 0 for lim, vals in keys.items()))
+        keys = _sign_in_keys(request, user)
+        until = _locked_until(keys)
         device = None
         if not until and bound.is_valid():
             field = "recovery_code" if recovery else "code"
@@ -148,7 +165,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
                 user=user, code=bound.cleaned_data[field], recovery=recovery
             )
             if device is None:
-                until = max((throttle.hit(lim, vals) or 0 for lim, vals in keys.items()))
+                until = _count_failure(keys)
                 if not until:
                     bound.add_error(field, _("This code is not right. Please try again."))
         if until:
@@ -324,7 +341,8 @@ def invite(request: HttpRequest) -> HttpResponse:
 
 
 def _status(request: HttpRequest, status: int) -> int:
-    return status if request.method == "GET" else 400
+    """A form sent back with errors answers 400 (429 when throttled)."""
+    return status if request.method == "GET" or status != 200 else 400
 
 
 @never_cache
@@ -360,21 +378,31 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         return render(request, "accounts/two_factor.html", context, status=_status(request, 200))
     regenerate = CodeForm(request.POST if action == "regenerate" else None, prefix="regenerate")
     disable = TwoFactorDisableForm(request.POST if action == "disable" else None)
-    if action == "regenerate" and regenerate.is_valid():
+    bound = {"regenerate": regenerate, "disable": disable}.get(action)
+    keys = _sign_in_keys(request, user)
+    # Wrong passwords and codes here count as failed sign-ins: a borrowed session must
+    # not become a way to guess them.
+    until = _locked_until(keys) if bound is not None else None
+    if until:
+        bound.add_error(None, ValidationError(throttle.wait_message(until), code="throttled"))
+    elif action == "regenerate" and regenerate.is_valid():
         code = regenerate.cleaned_data["code"]
         if services.two_factor_device(user=user, code=code):
             request.session[RECOVERY_SESSION_KEY] = services.recovery_codes_regenerate(actor=user)
             return redirect("accounts:recovery_codes")
         regenerate.add_error("code", _("This code is not right. Please try again."))
-    if action == "disable" and disable.is_valid():
+        _count_failure(keys, regenerate)
+    elif action == "disable" and disable.is_valid():
         data = disable.cleaned_data
         if not user.check_password(data["password"]):
             disable.add_error("password", _("This password is not right."))
+            _count_failure(keys, disable)
         elif not (
             services.two_factor_device(user=user, code=data["code"])
             or services.two_factor_device(user=user, code=data["code"], recovery=True)
         ):
             disable.add_error("code", _("This code is not right. Please try again."))
+            _count_failure(keys, disable)
         else:
             try:
                 services.two_factor_disable(actor=user)
@@ -389,7 +417,8 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         recovery_left=StaticToken.objects.filter(device__user=user).count(),
         required=settings.ACCOUNTS_STAFF_2FA_REQUIRED and user.is_agent,
     )
-    return render(request, "accounts/two_factor.html", context, status=_status(request, 200))
+    status = _throttled_status(bound) if bound is not None else 200
+    return render(request, "accounts/two_factor.html", context, status=_status(request, status))
 
 
 @never_cache

@@ -229,3 +229,18 @@ def test_a_device_an_administrator_deletes_in_the_admin_no_longer_asks_for_a_cod
     assert deleted.status_code == 302
     assert not TOTPDevice.objects.filter(user=customer).exists()
     assert client.get("/tickets/").status_code == 200
+
+
+def test_wrong_passwords_on_the_turn_off_form_count_as_failed_sign_ins(client, customer):
+    device, codes = otp.enable(customer)
+    sign_in(client, customer)
+    client.post(CODE_PAGE, {"code": otp.code(device, 1)})
+    for _n in range(5):
+        response = client.post(
+            SETTINGS, {"action": "disable", "password": "guess", "code": codes[0]}
+        )
+    assert response.status_code == 429
+    assert "please wait 5 minutes" in response.content.decode()
+    right = client.post(SETTINGS, {"action": "disable", "password": PASSWORD, "code": codes[0]})
+    assert right.status_code == 429
+    assert TOTPDevice.objects.filter(user=customer).exists()
