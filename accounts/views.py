@@ -377,6 +377,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         )
         return render(request, "accounts/two_factor.html", context, status=_status(request, 200))
     regenerate = CodeForm(request.POST if action == "regenerate" else None, prefix="regenerate")
+    regenerate.fields["code"].widget.attrs.pop("autofocus", None)  # not the page's first field
     disable = TwoFactorDisableForm(request.POST if action == "disable" else None)
     bound = {"regenerate": regenerate, "disable": disable}.get(action)
     keys = _sign_in_keys(request, user)
