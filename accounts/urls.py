@@ -30,6 +30,12 @@ urlpatterns = [
     path("settings/notifications/", views.notifications, name="notifications"),
     path("settings/two-factor/", views.two_factor, name="two_factor"),
     path("settings/two-factor/qr.svg", views.two_factor_qr, name="two_factor_qr"),
+    path(
+        "settings/two-factor/recovery-codes/new/",
+        views.two_factor_regenerate,
+        name="two_factor_regenerate",
+    ),
+    path("settings/two-factor/off/", views.two_factor_disable, name="two_factor_disable"),
     path("settings/two-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("invite/", views.invite, name="invite"),
 ]

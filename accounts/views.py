@@ -8,6 +8,7 @@ from __future__ import annotations
 import textwrap
 import time
 from base64 import b32encode
+from functools import wraps
 from urllib.parse import urlencode
 
 import django_otp
@@ -32,7 +33,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from qrcode.image.svg import SvgPathImage
 
 from accounts import selectors, services, throttle, tokens
-from accounts.decorators import agent_required
+from accounts.decorators import View, agent_required
 from accounts.forms import (
     CodeForm,
     InvitationForm,
@@ -97,9 +98,18 @@ class SignInView(auth_views.LoginView):
         }
 
 
-def _throttled_status(form) -> int:
-    """429 Too Many Requests for a form refused by the throttle, else 200."""
-    return 429 if form.has_error(NON_FIELD_ERRORS, "throttled") else 200
+def _throttled_status(form, otherwise: int = 200) -> int:
+    """429 Too Many Requests for a form refused by the throttle."""
+    return 429 if form.has_error(NON_FIELD_ERRORS, "throttled") else otherwise
+
+
+def _refused_while_locked(keys: dict, form) -> bool:
+    """Wrong passwords and codes on the settings pages count as failed sign-ins too: a
+    borrowed session must not become a way to guess them."""
+    until = _locked_until(keys)
+    if until:
+        form.add_error(None, ValidationError(throttle.wait_message(until), code="throttled"))
+    return bool(until)
 
 
 def _sign_in_keys(request: HttpRequest, user) -> dict:
@@ -340,70 +350,101 @@ def invite(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/invite.html", {"form": form, "nav": "invite"})
 
 
-def _status(request: HttpRequest, status: int) -> int:
-    """A form sent back with errors answers 400 (429 when throttled)."""
-    return status if request.method == "GET" or status != 200 else 400
+def _two_factor_page(request: HttpRequest, status: int = 200, **forms) -> HttpResponse:
+    """Settings > Two-factor authentication: the setup, or the forms once it is on."""
+    user = request.user
+    required = settings.ACCOUNTS_STAFF_2FA_REQUIRED and user.is_agent
+    context = {"nav": "preferences", "required": required, **forms}
+    if "form" in forms:
+        device = services.totp_device_pending(actor=user)
+        # In groups of four, easier to copy by hand; apps ignore the spaces.
+        context["secret"] = " ".join(textwrap.wrap(b32encode(device.bin_key).decode(), 4))
+    else:
+        context.setdefault("regenerate", _regenerate_form())
+        context.setdefault("disable", TwoFactorDisableForm())
+        context["active"] = True
+        context["recovery_left"] = StaticToken.objects.filter(device__user=user).count()
+    return render(request, "accounts/two_factor.html", context, status=status)
+
+
+def _regenerate_form(data=None) -> CodeForm:
+    form = CodeForm(data, prefix="regenerate")
+    form.fields["code"].widget.attrs.pop("autofocus", None)  # not the page's first field
+    return form
+
+
+def _two_factor_verified(view: View) -> View:
+    """Changes to a second factor that is on need a session that proved it."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not selectors.has_two_factor(request.user, cached=False):
+            return redirect("accounts:two_factor")
+        if not request.user.is_verified():
+            return redirect_to_login(request.get_full_path(), reverse("accounts:login_code"))
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 @never_cache
 @login_required
-@sensitive_post_parameters("password", "code")
+@sensitive_post_parameters("code")
 def two_factor(request: HttpRequest) -> HttpResponse:
-    """Settings > Two-factor authentication: set up, new recovery codes, switch off."""
-    user = request.user
-    active = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-    if active and not user.is_verified():
-        return redirect_to_login(request.get_full_path(), reverse("accounts:login_code"))
-    action = request.POST.get("action")
-    context = {"nav": "preferences", "active": active}
-    if not active:
-        device = services.totp_device_pending(actor=user)
-        form = CodeForm(request.POST if action == "enable" else None)
-        if action == "enable" and form.is_valid():
-            codes = services.two_factor_enable(
-                actor=user, device=device, code=form.cleaned_data["code"]
-            )
-            if codes is not None:
-                django_otp.login(request, device)
-                request.session[RECOVERY_SESSION_KEY] = codes
-                messages.success(request, _("Two-factor authentication is on."))
-                return redirect("accounts:recovery_codes")
-            form.add_error("code", _("This code is not right. Please try again."))
-        context.update(
-            form=form,
-            # In groups of four, easier to copy by hand; apps ignore the spaces.
-            secret=" ".join(textwrap.wrap(b32encode(device.bin_key).decode(), 4)),
-            required=settings.ACCOUNTS_STAFF_2FA_REQUIRED and user.is_agent,
+    """Set up the authenticator app: scan, confirm with a code, see the recovery codes."""
+    if selectors.has_two_factor(request.user, cached=False):
+        return _two_factor_verified(_two_factor_page)(request)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = services.totp_device_pending(actor=request.user)
+        codes = services.two_factor_enable(
+            actor=request.user, device=device, code=form.cleaned_data["code"]
         )
-        return render(request, "accounts/two_factor.html", context, status=_status(request, 200))
-    regenerate = CodeForm(request.POST if action == "regenerate" else None, prefix="regenerate")
-    regenerate.fields["code"].widget.attrs.pop("autofocus", None)  # not the page's first field
-    disable = TwoFactorDisableForm(request.POST if action == "disable" else None)
-    bound = {"regenerate": regenerate, "disable": disable}.get(action)
-    keys = _sign_in_keys(request, user)
-    # Wrong passwords and codes here count as failed sign-ins: a borrowed session must
-    # not become a way to guess them.
-    until = _locked_until(keys) if bound is not None else None
-    if until:
-        bound.add_error(None, ValidationError(throttle.wait_message(until), code="throttled"))
-    elif action == "regenerate" and regenerate.is_valid():
-        code = regenerate.cleaned_data["code"]
-        if services.two_factor_device(user=user, code=code):
-            request.session[RECOVERY_SESSION_KEY] = services.recovery_codes_regenerate(actor=user)
+        if codes is not None:
+            django_otp.login(request, device)
+            request.session[RECOVERY_SESSION_KEY] = codes
+            messages.success(request, _("Two-factor authentication is on."))
             return redirect("accounts:recovery_codes")
-        regenerate.add_error("code", _("This code is not right. Please try again."))
-        _count_failure(keys, regenerate)
-    elif action == "disable" and disable.is_valid():
-        data = disable.cleaned_data
-        if not user.check_password(data["password"]):
-            disable.add_error("password", _("This password is not right."))
-            _count_failure(keys, disable)
+        form.add_error("code", _("This code is not right. Please try again."))
+    return _two_factor_page(request, 400 if form.is_bound else 200, form=form)
+
+
+@require_POST
+@login_required
+@_two_factor_verified
+@sensitive_post_parameters("regenerate-code")
+def two_factor_regenerate(request: HttpRequest) -> HttpResponse:
+    """New recovery codes for a code from the app; the old ones stop working."""
+    form = _regenerate_form(request.POST)
+    keys = _sign_in_keys(request, request.user)
+    if not _refused_while_locked(keys, form) and form.is_valid():
+        if services.two_factor_device(user=request.user, code=form.cleaned_data["code"]):
+            codes = services.recovery_codes_regenerate(actor=request.user)
+            request.session[RECOVERY_SESSION_KEY] = codes
+            return redirect("accounts:recovery_codes")
+        form.add_error("code", _("This code is not right. Please try again."))
+        _count_failure(keys, form)
+    return _two_factor_page(request, _throttled_status(form, 400), regenerate=form)
+
+
+@require_POST
+@login_required
+@_two_factor_verified
+@sensitive_post_parameters("password", "code")
+def two_factor_disable(request: HttpRequest) -> HttpResponse:
+    """Switching the second factor off takes the password and a code (or a recovery code)."""
+    user = request.user
+    form = TwoFactorDisableForm(request.POST)
+    keys = _sign_in_keys(request, user)
+    if not _refused_while_locked(keys, form) and form.is_valid():
+        code = form.cleaned_data["code"]
+        if not user.check_password(form.cleaned_data["password"]):
+            form.add_error("password", _("This password is not right."))
         elif not (
-            services.two_factor_device(user=user, code=data["code"])
-            or services.two_factor_device(user=user, code=data["code"], recovery=True)
+            services.two_factor_device(user=user, code=code)
+            or services.two_factor_device(user=user, code=code, recovery=True)
         ):
-            disable.add_error("code", _("This code is not right. Please try again."))
-            _count_failure(keys, disable)
+            form.add_error("code", _("This code is not right. Please try again."))
         else:
             try:
                 services.two_factor_disable(actor=user)
@@ -412,14 +453,8 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Two-factor authentication is off."))
             return redirect("accounts:two_factor")
-    context.update(
-        regenerate=regenerate,
-        disable=disable,
-        recovery_left=StaticToken.objects.filter(device__user=user).count(),
-        required=settings.ACCOUNTS_STAFF_2FA_REQUIRED and user.is_agent,
-    )
-    status = _throttled_status(bound) if bound is not None else 200
-    return render(request, "accounts/two_factor.html", context, status=_status(request, status))
+        _count_failure(keys, form)
+    return _two_factor_page(request, _throttled_status(form, 400), disable=form)
 
 
 @never_cache

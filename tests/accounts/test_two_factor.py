@@ -20,6 +20,8 @@ pytestmark = pytest.mark.django_db
 
 SETTINGS = "/accounts/settings/two-factor/"
 CODE_PAGE = "/accounts/login/code/"
+DISABLE = f"{SETTINGS}off/"
+REGENERATE = f"{SETTINGS}recovery-codes/new/"
 
 
 def sign_in(client, user, password=PASSWORD, next_url=""):
@@ -54,7 +56,7 @@ def test_a_wrong_code_does_not_turn_it_on(client, customer):
     client.get(SETTINGS)
     device = TOTPDevice.objects.get(user=customer)
     wrong = f"{(int(otp.code(device)) + 1) % 1000000:06d}"
-    response = client.post(SETTINGS, {"action": "enable", "code": wrong})
+    response = client.post(SETTINGS, {"code": wrong})
     assert response.status_code == 400
     assert "not right" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=customer, confirmed=True).exists()
@@ -64,7 +66,7 @@ def test_the_right_code_turns_it_on_and_the_recovery_codes_show_once(client, cus
     client.force_login(customer)
     client.get(SETTINGS)
     device = TOTPDevice.objects.get(user=customer)
-    response = client.post(SETTINGS, {"action": "enable", "code": otp.code(device)})
+    response = client.post(SETTINGS, {"code": otp.code(device)})
     assert response["Location"] == f"{SETTINGS}recovery-codes/"
     page = client.get(response["Location"]).content.decode()
     shown = re.findall(r"<li><code>(\w+)</code></li>", page)
@@ -186,14 +188,12 @@ def test_turning_it_off_takes_the_password_and_a_code(client, customer):
     device, codes = otp.enable(customer)
     sign_in(client, customer)
     client.post(CODE_PAGE, {"code": otp.code(device, 1)})
-    wrong_password = client.post(
-        SETTINGS, {"action": "disable", "password": "wrong", "code": codes[0]}
-    )
+    wrong_password = client.post(DISABLE, {"password": "wrong", "code": codes[0]})
     assert wrong_password.status_code == 400
-    no_code = client.post(SETTINGS, {"action": "disable", "password": PASSWORD, "code": "000000"})
+    no_code = client.post(DISABLE, {"password": PASSWORD, "code": "000000"})
     assert no_code.status_code == 400
     assert TOTPDevice.objects.filter(user=customer).exists()
-    response = client.post(SETTINGS, {"action": "disable", "password": PASSWORD, "code": codes[1]})
+    response = client.post(DISABLE, {"password": PASSWORD, "code": codes[1]})
     assert response["Location"] == SETTINGS
     assert not TOTPDevice.objects.filter(user=customer).exists()
     assert not StaticToken.objects.filter(device__user=customer).exists()
@@ -206,9 +206,7 @@ def test_new_recovery_codes_replace_the_old_ones(client, customer):
     sign_in(client, customer)
     client.post(CODE_PAGE, {"code": otp.code(device, 1)})
     with time_machine.travel(timezone.now() + timedelta(seconds=30), tick=False):
-        response = client.post(
-            SETTINGS, {"action": "regenerate", "regenerate-code": otp.code(device, 1)}
-        )
+        response = client.post(REGENERATE, {"regenerate-code": otp.code(device, 1)})
     assert response["Location"] == f"{SETTINGS}recovery-codes/"
     new = re.findall(
         r"<li><code>(\w+)</code></li>", client.get(response["Location"]).content.decode()
@@ -240,11 +238,9 @@ def test_wrong_passwords_on_the_turn_off_form_count_as_failed_sign_ins(client, c
     sign_in(client, customer)
     client.post(CODE_PAGE, {"code": otp.code(device, 1)})
     for _n in range(5):
-        response = client.post(
-            SETTINGS, {"action": "disable", "password": "guess", "code": codes[0]}
-        )
+        response = client.post(DISABLE, {"password": "guess", "code": codes[0]})
     assert response.status_code == 429
     assert "please wait 5 minutes" in response.content.decode()
-    right = client.post(SETTINGS, {"action": "disable", "password": PASSWORD, "code": codes[0]})
+    right = client.post(DISABLE, {"password": PASSWORD, "code": codes[0]})
     assert right.status_code == 429
     assert TOTPDevice.objects.filter(user=customer).exists()

@@ -69,7 +69,7 @@ def test_staff_cannot_turn_it_off_while_it_is_required(client, required, agent):
     client.post("/accounts/login/", {"username": agent.email, "password": PASSWORD})
     client.post("/accounts/login/code/", {"code": otp.code(device, 1)})
     assert "cannot be turned off" in client.get(SETUP).content.decode()
-    client.post(SETUP, {"action": "disable", "password": PASSWORD, "code": codes[0]})
+    client.post(SETUP + "off/", {"password": PASSWORD, "code": codes[0]})
     assert device.__class__.objects.filter(user=agent, confirmed=True).exists()
 
 
