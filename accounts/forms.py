@@ -8,8 +8,10 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts import throttle
 from accounts.models import Organization, User, normalize_email, time_zone_choices
 
 # One person per line of an invitation list; at most this many lines at once.
@@ -34,6 +36,31 @@ class SignInForm(AuthenticationForm):
 
     def clean_username(self) -> str:
         return normalize_email(self.cleaned_data["username"])
+
+    def clean(self) -> dict:
+        """Failed attempts count per address tried and per client address (issue 14).
+
+        A locked address or client is refused before the password is checked, with the
+        same words whether or not an account exists.
+        """
+        keys = {
+            throttle.sign_in_account(): [self.cleaned_data.get("username", "")],
+            throttle.sign_in_address(): [throttle.client_address(self.request)],
+        }
+        until = max((throttle.locked_until(lim, vals) or 0 for lim, vals in keys.items()))
+        if until:
+            raise ValidationError(throttle.wait_message(until), code="throttled")
+        try:
+            data = super().clean()
+        except ValidationError as error:
+            if error.code != "invalid_login":
+                raise
+            until = max((throttle.hit(lim, vals) or 0 for lim, vals in keys.items()))
+            if until:
+                raise ValidationError(throttle.wait_message(until), code="throttled") from None
+            raise
+        throttle.forget(throttle.sign_in_account(), keys[throttle.sign_in_account()])
+        return data
 
     def confirm_login_allowed(self, user: User) -> None:
         """Customers who signed up themselves sign in once they confirmed their address."""
@@ -70,11 +97,22 @@ class SignUpForm(forms.Form):
     # Filled in by the browser (static/js/portal.js); the default time zone without it.
     time_zone = forms.CharField(required=False, widget=forms.HiddenInput)
 
+    def __init__(self, *args, request: HttpRequest, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+
     def clean_email(self) -> str:
         return normalize_email(self.cleaned_data["email"])
 
     def clean(self) -> dict:
         data = super().clean()
+        if "email" in data and not self.errors:
+            # Per client address and per address signed up (issue 14), existing or not.
+            values = [throttle.client_address(self.request), data["email"]]
+            limit = throttle.mail_requests()
+            until = throttle.locked_until(limit, values) or throttle.hit(limit, values)
+            if until:
+                raise ValidationError(throttle.wait_message(until), code="throttled")
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
             self.add_error("password2", _("The two passwords differ."))
@@ -94,6 +132,27 @@ class EmailForm(forms.Form):
         label=_("E-mail address"),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
+
+
+class ThrottledEmailForm(EmailForm):
+    """An address we mail a link to: limited per client address and per target address.
+
+    Counted whether or not an account uses the address, so the limit tells nothing.
+    """
+
+    def __init__(self, *args, request: HttpRequest, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if "email" in data:
+            values = [throttle.client_address(self.request), data["email"]]
+            limit = throttle.mail_requests()
+            until = throttle.locked_until(limit, values) or throttle.hit(limit, values)
+            if until:
+                raise ValidationError(throttle.wait_message(until), code="throttled")
+        return data
 
 
 class PasswordForm(SetPasswordForm):
@@ -189,3 +248,33 @@ class InvitationForm(forms.Form):
         if not people:
             raise ValidationError(_("No valid e-mail address found."))
         return people
+
+
+def _code_field(label: str, *, numeric: bool = True, autofocus: bool = False) -> forms.CharField:
+    attrs = {"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off"}
+    if numeric:
+        attrs.update(inputmode="numeric", pattern="[0-9 ]*", maxlength="8")
+    if autofocus:
+        attrs["autofocus"] = True
+    return forms.CharField(label=label, max_length=20, widget=forms.TextInput(attrs=attrs))
+
+
+class CodeForm(forms.Form):
+    """The six digits the authenticator app shows now."""
+
+    code = _code_field(_("Code from your authenticator app"), autofocus=True)
+
+
+class RecoveryCodeForm(forms.Form):
+    recovery_code = _code_field(_("Recovery code"), numeric=False)
+
+
+class TwoFactorDisableForm(forms.Form):
+    """Switching the second factor off takes the password and a code (issue 14)."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = _code_field(_("Code from your authenticator app or a recovery code"), numeric=False)

@@ -12,6 +12,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import mails
 from accounts.models import Organization, Role, User, normalize_email
@@ -296,3 +299,68 @@ def agent_notifications_set(
     actor.notify_assigned = assigned
     actor.save(update_fields=["notify_new_ticket", "notify_customer_reply", "notify_assigned"])
     return actor
+
+
+# --- Two-factor authentication (issue 14) ----------------------------------------------
+
+RECOVERY_CODES = 10
+TOTP_NAME = "Authenticator app"
+RECOVERY_NAME = "Recovery codes"
+
+
+def totp_device_pending(*, actor: User) -> TOTPDevice:
+    """The authenticator app being set up: a new secret until a code confirms it."""
+    device = TOTPDevice.objects.filter(user=actor, confirmed=False).order_by("-pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=actor, name=TOTP_NAME, confirmed=False)
+    return device
+
+
+@transaction.atomic
+def two_factor_enable(*, actor: User, device: TOTPDevice, code: str) -> list[str] | None:
+    """Confirms the authenticator app with a code from it; returns the new recovery codes.
+
+    None when the code is wrong (nothing changes).
+    """
+    if device.user_id != actor.pk or device.confirmed:
+        raise NotPermitted()
+    if not device.verify_token(code.strip().replace(" ", "")):
+        return None
+    TOTPDevice.objects.filter(user=actor).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return recovery_codes_regenerate(actor=actor)
+
+
+@transaction.atomic
+def recovery_codes_regenerate(*, actor: User) -> list[str]:
+    """New recovery codes, each usable once; the old ones stop working. Shown once."""
+    device, _created = StaticDevice.objects.get_or_create(
+        user=actor, defaults={"name": RECOVERY_NAME, "confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _n in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+def two_factor_device(*, user: User, code: str, recovery: bool = False) -> Device | None:
+    """The device a code from the app (or a recovery code, used up) belongs to, or None."""
+    code = code.strip().replace(" ", "").replace("-", "")
+    if not code:
+        return None
+    model = StaticDevice if recovery else TOTPDevice
+    with transaction.atomic():
+        for device in model.objects.devices_for_user(user, confirmed=True).select_for_update():
+            if device.verify_token(code.lower() if recovery else code):
+                return device
+    return None
+
+
+@transaction.atomic
+def two_factor_disable(*, actor: User) -> None:
+    """Removes the authenticator app and the recovery codes (the view checked password+code)."""
+    if settings.ACCOUNTS_STAFF_2FA_REQUIRED and actor.is_agent:
+        raise ActionNotAllowed(_("Two-factor authentication is required for staff."))
+    TOTPDevice.objects.filter(user=actor).delete()
+    StaticDevice.objects.filter(user=actor).delete()

@@ -7,6 +7,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
+    path("login/code/", views.login_code, name="login_code"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signup/", views.signup, name="signup"),
     path("signup/check-your-mail/", views.signup_done, name="signup_done"),
@@ -27,5 +28,14 @@ urlpatterns = [
     ),
     path("settings/", views.preferences, name="preferences"),
     path("settings/notifications/", views.notifications, name="notifications"),
+    path("settings/two-factor/", views.two_factor, name="two_factor"),
+    path("settings/two-factor/qr.svg", views.two_factor_qr, name="two_factor_qr"),
+    path(
+        "settings/two-factor/recovery-codes/new/",
+        views.two_factor_regenerate,
+        name="two_factor_regenerate",
+    ),
+    path("settings/two-factor/off/", views.two_factor_disable, name="two_factor_disable"),
+    path("settings/two-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("invite/", views.invite, name="invite"),
 ]

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "anymail",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "helpdesk",
     "accounts",
     "tickets",
@@ -61,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -129,6 +134,26 @@ ACCOUNTS_ALLOW_SIGNUP = env.bool("ACCOUNTS_ALLOW_SIGNUP", default=True)
 # (Django reads PASSWORD_RESET_TIMEOUT), and invitations to set a first password.
 PASSWORD_RESET_TIMEOUT = env.int("ACCOUNTS_LINK_HOURS", default=72) * 3600
 ACCOUNTS_INVITATION_TIMEOUT = env.int("ACCOUNTS_INVITATION_DAYS", default=14) * 24 * 3600
+# Throttling (accounts/throttle.py, issue 14): failed sign-ins (or second-factor codes)
+# per account and per client address before a lock of ACCOUNTS_LOCK_MINUTES, which
+# doubles with each further lock; password-reset, confirmation and sign-up mails per
+# client address and per target address in an hour.
+ACCOUNTS_SIGNIN_FAILURES = env.int("ACCOUNTS_SIGNIN_FAILURES", default=5)
+ACCOUNTS_SIGNIN_ADDRESS_FAILURES = env.int("ACCOUNTS_SIGNIN_ADDRESS_FAILURES", default=20)
+ACCOUNTS_LOCK_MINUTES = env.int("ACCOUNTS_LOCK_MINUTES", default=5)
+ACCOUNTS_MAIL_REQUESTS_PER_HOUR = env.int("ACCOUNTS_MAIL_REQUESTS_PER_HOUR", default=5)
+# Reverse proxies in front of the helpdesk that append to X-Forwarded-For; 0: none, the
+# client address is REMOTE_ADDR and X-Forwarded-For is ignored.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Two-factor authentication (django-otp): agents, managers and administrators must set
+# it up before reaching any staff page or the admin.
+ACCOUNTS_STAFF_2FA_REQUIRED = env.bool("ACCOUNTS_STAFF_2FA_REQUIRED", default=False)
+# The name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = _site.hostname or "Helpdesk"
+# accounts/throttle.py counts wrong codes with the passwords (its lock says how long to
+# wait); django-otp's own silent delay would refuse a right code without saying why.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 # --- Internationalisation (R4, R5, P8) ------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.utils import translation
 
 from accounts.models import Role
@@ -36,6 +37,13 @@ def _test_settings(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    """Sign-in and mail-request throttles count in the cache: no test inherits another's."""
+    cache.clear()
+    yield
 
 
 @pytest.fixture(autouse=True, scope="session")
