@@ -52,9 +52,11 @@ def compose_app_variables() -> set[str]:
 
 
 def clean_environment() -> dict[str, str]:
-    """This process's environment without anything the settings (or Django's checks) read."""
+    """This process's environment without anything the settings (or Django's checks) read,
+    but for the var folder of the test run (tests/isolation.py): never the repository's."""
     ignored = variables_read_by_settings() | {"DJANGO_ALLOW_ASYNC_UNSAFE"}
-    return {k: v for k, v in os.environ.items() if k not in ignored}
+    clean = {k: v for k, v in os.environ.items() if k not in ignored}
+    return {**clean, "HELPDESK_VAR_DIR": os.environ["HELPDESK_VAR_DIR"]}
 
 
 def run_settings(env: dict[str, str], code: str) -> str:
