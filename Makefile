@@ -24,11 +24,16 @@ messages: $(VENV)/.installed
 	$(BIN)/python manage.py compilemessages --ignore "$(VENV)" --ignore ".venv*" -v0
 
 # The demo: SQLite in var/, mail written to var/mail, a Celery worker on a file broker.
-run: export DEBUG ?= true
+# DEBUG is off as in production: static files are collected into var/static and served by
+# WhiteNoise, a wrong address shows the helpdesk's own 404 page. The demo's address is HOST;
+# SITE_URL (links in mail, the allowed host names) follows it unless given too.
+DEBUG ?= false
+SITE_URL ?= http://$(HOST)
+DEMO_ENV = DEBUG=$(DEBUG) SITE_URL=$(SITE_URL)
 run: $(VENV)/.installed messages
-	$(BIN)/python manage.py migrate --noinput -v0
-	$(BIN)/python manage.py seed_demo --no-logins
-	$(BIN)/python manage.py rundemo $(HOST)
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput -v0
+	$(DEMO_ENV) $(BIN)/python manage.py seed_demo --no-logins
+	$(DEMO_ENV) $(BIN)/python manage.py rundemo $(HOST)
 
 # The whole suite, on the database DATABASE_URL names (SQLite in memory when unset).
 test: $(VENV)/.installed-test messages
