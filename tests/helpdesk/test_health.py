@@ -26,6 +26,7 @@ def test_health_is_ok_when_database_and_broker_answer(client):
     assert response.json()["status"] == "ok"
 
 
+@pytest.mark.redis
 def test_health_reports_a_real_broker(client):
     with broker("redis://127.0.0.1:6379/15"):
         response = client.get("/health/")
