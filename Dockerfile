@@ -1,5 +1,6 @@
 # The helpdesk image: one image for web, worker and beat (docker-compose.yml).
-FROM python:3.12-slim
+# CI runs the PostgreSQL pass of the tests on this Python (.ci/run reads it from here).
+FROM python:3.13-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 
@@ -12,9 +13,10 @@ RUN apt-get update \
     && chown -R helpdesk /data /app
 
 WORKDIR /app
-COPY --chown=helpdesk pyproject.toml README.md ./
+# requirements.lock pins every dependency to the versions CI tests (make lock refreshes it).
+COPY --chown=helpdesk pyproject.toml README.md requirements.lock ./
 COPY --chown=helpdesk . .
-RUN pip install -e . \
+RUN pip install -c requirements.lock -e . \
     && DEBUG=false python manage.py collectstatic --noinput \
     && python manage.py compilemessages --ignore "*.venv*" \
     && chown -R helpdesk /app/var

@@ -3,9 +3,11 @@
 Reads docker-compose.yml and starts its migrate, web, worker and beat services with the
 same commands and the same environment (.env.example standing in for .env), against the
 machine's PostgreSQL and Redis. The only rewrites: the service host names (db, redis)
-become 127.0.0.1, the web server binds to 127.0.0.1 on a free port, and the media folder
-is a temporary one. Then it checks the health endpoint, a page and a static file through
-gunicorn, a task round trip through the worker, and that beat keeps running.
+become 127.0.0.1, the web server binds to 127.0.0.1 on a free port, the database and its
+role get names of this run's own (hd_smoke_<pid>), and the var and media folders are
+temporary ones. Then it checks the health endpoint, a page and a static file through
+gunicorn, a task round trip through the worker, and that beat keeps running. At the end,
+passed or failed, it drops the database and the role and removes its temporary folder.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import smtplib
 import socket
 import subprocess
@@ -29,6 +32,8 @@ BIN = Path(sys.executable).parent
 APP_SERVICES = ["migrate", "web", "worker", "beat", "mailin"]
 RUNNING = ["web", "worker", "beat", "mailin"]
 HOSTS = {"db": "127.0.0.1", "redis": "127.0.0.1"}
+# This run's own database and role, so that runs on one machine never meet.
+NAME = f"hd_smoke_{os.getpid()}"
 
 
 def resolve(value: str, env: dict[str, str]) -> str:
@@ -63,11 +68,17 @@ def rewrite_hosts(value: str) -> str:
     return value
 
 
+def own_database(url: str) -> str:
+    """postgres://helpdesk:pw@db:5432/helpdesk -> postgres://hd_smoke_<pid>:pw@db:5432/hd_smoke_<pid>."""
+    return re.sub(r"^(postgres://)\w+(:[^@]*@[^/]+/)\w+", rf"\g<1>{NAME}\g<2>{NAME}", url)
+
+
 def service_env(compose: dict, name: str, base: dict[str, str], tmp: Path) -> dict[str, str]:
     service = compose["services"][name]
     env = dict(base)
     for key, value in (service.get("environment") or {}).items():
-        env[key] = rewrite_hosts(resolve(value, os.environ))
+        env[key] = rewrite_hosts(resolve(value, {**base, **os.environ}))
+    env["DATABASE_URL"] = own_database(env["DATABASE_URL"])
     env["MEDIA_ROOT"] = str(tmp / "media")
     env["HELPDESK_VAR_DIR"] = str(tmp / "var")
     env["STATIC_ROOT"] = str(tmp / "static")
@@ -82,22 +93,28 @@ def command(compose: dict, name: str, port: int) -> list[str]:
     return shlex.split(text)
 
 
+def psql(sql: str, *, check: bool = True) -> None:
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-qc", sql],
+        check=check,
+    )
+
+
 def prepare_database(env: dict[str, str]) -> None:
     """The role and database of DATABASE_URL, fresh, as the postgres image would create them."""
     match = re.match(r"postgres://(\w+):([^@]*)@[^/]+/(\w+)", env["DATABASE_URL"])
     assert match, env["DATABASE_URL"]
     user, password, database = match.groups()
-    sql = [
-        f"DROP DATABASE IF EXISTS {database} WITH (FORCE)",
-        f"DO $$BEGIN CREATE ROLE {user} LOGIN PASSWORD '{password}';"
-        f" EXCEPTION WHEN duplicate_object THEN NULL; END$$",
-        f"CREATE DATABASE {database} OWNER {user}",
-    ]
-    for sql_ in sql:
-        subprocess.run(
-            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-v", "ON_ERROR_STOP=1", "-qc", sql_],
-            check=True,
-        )
+    assert user == database == NAME, env["DATABASE_URL"]
+    psql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+    psql(f"DROP ROLE IF EXISTS {user}")
+    psql(f"CREATE ROLE {user} LOGIN PASSWORD '{password}'")
+    psql(f"CREATE DATABASE {database} OWNER {user}")
+
+
+def drop_database() -> None:
+    psql(f"DROP DATABASE IF EXISTS {NAME} WITH (FORCE)", check=False)
+    psql(f"DROP ROLE IF EXISTS {NAME}", check=False)
 
 
 def wait_for(check, timeout: float, what: str) -> None:
@@ -161,9 +178,18 @@ def deliver_a_mail(port: int, env: dict[str, str]) -> None:
 
 
 def main() -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="helpdesk-smoke-"))
+    try:
+        smoke(tmp)
+    finally:
+        drop_database()
+        shutil.rmtree(tmp, ignore_errors=True)
+        print(f"smoke: dropped database and role {NAME}, removed {tmp}")
+
+
+def smoke(tmp: Path) -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
     base = read_env_file(ROOT / ".env.example")
-    tmp = Path(tempfile.mkdtemp(prefix="helpdesk-smoke-"))
     port = free_port()
     envs = {name: service_env(compose, name, base, tmp) for name in APP_SERVICES}
     prepare_database(envs["migrate"])
@@ -246,6 +272,8 @@ def main() -> None:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+        for log in logs.values():
+            log.close()
 
 
 if __name__ == "__main__":

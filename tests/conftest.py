@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
@@ -16,8 +18,23 @@ from tests.factories import (
     UserFactory,
 )
 from tests.helpers import png_bytes
+from tests.mailgateway.corpus import CORPUS
+from tests.mailgateway.dovecot import DOVECOT
 from tests.mailservers import SmtpSink
 from tests.workers import configure_test_celery
+
+
+def pytest_sessionstart(session):
+    """In CI (CI=true) the mail corpus and Dovecot must be there: their tests never skip."""
+    if os.environ.get("CI", "").lower() not in {"1", "true", "yes"}:
+        return
+    missing = []
+    if CORPUS is None:
+        missing.append("the mail corpus ($MAIL_CORPUS or ../shared/corpus)")
+    if not os.path.exists(DOVECOT):
+        missing.append("Dovecot (Debian: dovecot-imapd dovecot-pop3d)")
+    if missing:
+        pytest.exit(f"CI=true and missing: {'; '.join(missing)}", returncode=4)
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ take each other's tasks.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -54,7 +55,8 @@ def celery_worker(
         "MEDIA_ROOT": media_root,
         **(extra_env or {}),
     }
-    log = open(Path(media_root).parent / f"{queue}.log", "w+")  # noqa: SIM115
+    log_path = Path(media_root).parent / f"{queue}.log"
+    log = open(log_path, "w+")  # noqa: SIM115
     process = subprocess.Popen(
         [
             sys.executable,
@@ -77,6 +79,8 @@ def celery_worker(
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    # The worker's log (INFO: every task received and finished), for tests that wait on it.
+    process.log_path = log_path
     celery_app.conf.task_always_eager = False
     try:
         _wait_ready(process, log)
@@ -89,6 +93,12 @@ def celery_worker(
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+def task_results(worker: subprocess.Popen, task: str) -> list[str]:
+    """The results the worker logged for `task`, in order ("Task NAME[id] succeeded in ...")."""
+    text = worker.log_path.read_text(encoding="utf-8")
+    return re.findall(rf"Task {re.escape(task)}\[[\w-]+\] succeeded in [\d.]+s: (.*)", text)
 
 
 def configure_test_celery() -> None:

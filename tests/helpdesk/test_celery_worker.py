@@ -13,7 +13,12 @@ from tickets import services
 from tickets.models import Status, Ticket
 from tickets.tasks import close_solved_tickets
 
-pytestmark = [*postgres_only, pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    *postgres_only,
+    pytest.mark.services,
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def test_a_task_round_trips_through_a_real_worker():

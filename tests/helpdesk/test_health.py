@@ -108,6 +108,7 @@ def test_a_signed_in_agent_gets_the_bare_answer(client, agent):
     assert client.get("/health/").content == b"ok"
 
 
+@pytest.mark.redis
 def test_the_detail_reports_a_real_broker(client, token):
     with broker("redis://127.0.0.1:6379/15"):
         response = client.get(f"/health/?token={TOKEN}")

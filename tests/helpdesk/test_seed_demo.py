@@ -7,6 +7,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
+from django.test import override_settings
 
 from accounts.models import Role, User
 from tickets import access
@@ -16,9 +17,19 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
+def demo_media(tmp_path_factory):
+    """The demo's files: a folder of the test run, never the repository's var/ (issue 14)."""
+    return tmp_path_factory.mktemp("demo-media")
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, demo_media):
     """Seeded once for the module, in a transaction rolled back afterwards."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with (
+        override_settings(MEDIA_ROOT=demo_media),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
         out = io.StringIO()
         call_command("seed_demo", stdout=out)
         yield out.getvalue()
@@ -82,3 +93,8 @@ def test_running_it_again_adds_nothing(demo):
     call_command("seed_demo", stdout=out)
     assert "already holds tickets" in out.getvalue()
     assert Ticket.objects.count() == 200
+
+
+def test_its_files_are_written_to_the_test_runs_folder(demo, demo_media):
+    names = list(Attachment.objects.values_list("file", flat=True))
+    assert names and all((demo_media / name).is_file() for name in names)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -53,9 +54,11 @@ def compose_app_variables() -> set[str]:
 
 
 def clean_environment() -> dict[str, str]:
-    """This process's environment without anything the settings (or Django's checks) read."""
+    """This process's environment without anything the settings (or Django's checks) read,
+    but for the var folder of the test run (tests/isolation.py): never the repository's."""
     ignored = variables_read_by_settings() | {"DJANGO_ALLOW_ASYNC_UNSAFE"}
-    return {k: v for k, v in os.environ.items() if k not in ignored}
+    clean = {k: v for k, v in os.environ.items() if k not in ignored}
+    return {**clean, "HELPDESK_VAR_DIR": os.environ["HELPDESK_VAR_DIR"]}
 
 
 def run_settings(env: dict[str, str], code: str) -> str:
@@ -71,8 +74,23 @@ def run_settings(env: dict[str, str], code: str) -> str:
     return result.stdout
 
 
-def test_every_variable_of_env_example_is_read_by_the_settings():
-    assert set(env_example()) - variables_read_by_settings() == set()
+def compose_interpolated_variables() -> set[str]:
+    """What docker-compose itself reads from .env (`${NAME}`), e.g. POSTGRES_PASSWORD."""
+    text = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
+    return set(re.findall(r"\$\{(\w+)", text))
+
+
+def test_every_variable_of_env_example_is_read_by_the_settings_or_by_compose():
+    unread = set(env_example()) - variables_read_by_settings() - compose_interpolated_variables()
+    assert unread == set()
+
+
+def test_every_variable_docker_compose_reads_is_in_env_example_and_the_readme():
+    names = compose_interpolated_variables()
+    assert "POSTGRES_PASSWORD" in names
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert names - set(env_example()) == set()
+    assert [name for name in sorted(names) if f"`{name}`" not in readme] == []
 
 
 def test_every_variable_the_settings_read_is_documented_in_env_example():

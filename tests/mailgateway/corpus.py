@@ -1,5 +1,6 @@
-"""Where the shared mail corpus is: ../shared/corpus beside the project, $HELPDESK_CORPUS,
-or /work/shared/corpus. A fresh clone has none: the corpus tests then skip, saying why."""
+"""Where the shared mail corpus is: $MAIL_CORPUS when set, else ../shared/corpus beside the
+project. A fresh clone has none: the corpus tests then skip, saying why; in CI (CI=true)
+the run fails instead (tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -13,17 +14,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def corpus_dir() -> Path | None:
-    candidates = [ROOT.parent / "shared" / "corpus"]
-    if os.environ.get("HELPDESK_CORPUS"):
-        candidates.append(Path(os.environ["HELPDESK_CORPUS"]))
-    candidates.append(Path("/work/shared/corpus"))
-    return next((path for path in candidates if (path / "MANIFEST.txt").is_file()), None)
+    path = Path(os.environ.get("MAIL_CORPUS") or ROOT.parent / "shared" / "corpus")
+    return path if (path / "MANIFEST.txt").is_file() else None
 
 
 CORPUS = corpus_dir()
 needs_corpus = pytest.mark.skipif(
     CORPUS is None,
-    reason="the shared mail corpus (../shared/corpus or $HELPDESK_CORPUS) is not here",
+    reason="the shared mail corpus ($MAIL_CORPUS or ../shared/corpus) is not here",
 )
 
 

@@ -23,7 +23,12 @@ from tests.mailgateway.listener import mail_listener
 from tests.workers import QUEUE, REDIS, celery_worker, database_url
 from tickets.models import MessageKind, Status, Ticket
 
-pytestmark = [*postgres_only, pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    *postgres_only,
+    pytest.mark.services,
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def to_customer(sink) -> list:

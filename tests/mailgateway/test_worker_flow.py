@@ -19,6 +19,7 @@ pytestmark = [
     *postgres_only,
     needs_dovecot,
     pytest.mark.services,
+    pytest.mark.redis,
     pytest.mark.django_db(transaction=True),
 ]
 

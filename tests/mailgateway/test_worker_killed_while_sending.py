@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 from datetime import timedelta
 
 import pytest
@@ -16,10 +15,15 @@ from mailgateway.models import OutboundMail, OutboundStatus
 from mailgateway.outbound.tasks import sweep_outbound
 from tests.factories import open_ticket
 from tests.helpers import postgres_only, wait_for
-from tests.workers import celery_worker
+from tests.workers import celery_worker, task_results
 from tickets import services
 
-pytestmark = [*postgres_only, pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    *postgres_only,
+    pytest.mark.services,
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def children(pid: int) -> list[int]:
@@ -49,7 +53,10 @@ def test_a_worker_killed_while_sending_leaves_the_mail_to_the_sweeper_and_it_goe
         for child in children(worker.pid):
             os.kill(child, signal.SIGKILL)
         # The task comes back (acks_late, reject on worker lost) and finds the row claimed.
-        time.sleep(3)
+        wait_for(
+            lambda: task_results(worker, "mailgateway.send_outbound") == ["'skipped'"],
+            what="the redelivered task to find the row claimed",
+        )
         assert OutboundMail.objects.get(pk=row.pk).status == OutboundStatus.SENDING
         assert smtp_server.received == []
         smtp_server.handler.stall_rcpt = 0
@@ -58,8 +65,11 @@ def test_a_worker_killed_while_sending_leaves_the_mail_to_the_sweeper_and_it_goe
             updated_at=timezone.now() - timedelta(minutes=11)
         )
         assert sweep_outbound.delay().get(timeout=30) == 1
-        wait_for(lambda: len(smtp_server.received) == 1, what="the mail")
-        time.sleep(2)
+        # Every send task has run to its end: the redelivered one and the sweeper's.
+        wait_for(
+            lambda: task_results(worker, "mailgateway.send_outbound") == ["'skipped'", "'sent'"],
+            what="the sweeper's task to send the mail",
+        )
     row.refresh_from_db()
     assert row.status == OutboundStatus.SENT and row.attempts == 2
     assert len(smtp_server.received) == 1

@@ -1,7 +1,8 @@
 """`manage.py rundemo`: the quick start's processes, a Celery worker (with beat) and the web server.
 
 The worker uses the broker of the settings: by default a folder of files under var/, so
-nothing but Python is needed. Ctrl-C stops both.
+nothing but Python is needed; beat keeps its schedule under var/ too. The static files are
+collected first (into STATIC_ROOT, var/static) for WhiteNoise. Ctrl-C stops both.
 """
 
 import signal
@@ -23,6 +24,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="Run tasks in-process.")
 
     def handle(self, *args, addrport: str, no_worker: bool, **options) -> None:
+        # WhiteNoise serves the collected files (DEBUG off, as in production): var/static.
+        call_command("collectstatic", interactive=False, verbosity=0)
         worker = None
         if not no_worker:
             worker = subprocess.Popen(
