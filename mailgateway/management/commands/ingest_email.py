@@ -2,8 +2,8 @@
 
 It stores the mail and exits 0 only once the raw mail is committed (MAIL.md no-loss rule
 1); processing happens in a worker. Exit codes follow sysexits.h, so the MTA retries what
-may succeed later: 75 (EX_TEMPFAIL) when the mail could not be stored (whatever the reason: a lost database
-connection, a full disk, an unexpected error; issue 18), 66 (EX_NOINPUT)
+may succeed later: 75 (EX_TEMPFAIL) when the mail could not be stored, whatever the reason
+(a lost database connection, a full disk, an unexpected error; issue 18), 66 (EX_NOINPUT)
 for a file that cannot be read, 65 (EX_DATAERR) for empty input.
 
 Postfix master.cf, for example:
