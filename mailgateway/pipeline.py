@@ -13,6 +13,7 @@ import logging
 import traceback
 from dataclasses import dataclass, field
 
+import psycopg
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, OuterRef, Subquery
@@ -85,7 +86,7 @@ def inbound_process(*, mail_id: int) -> InboundMail:
     except SenderError as exc:
         logger.info("inbound mail %s: %s", mail_id, exc.reason)
         return _record_failure(mail_id, exc.reason, ErrorKind.SENDER, InboundStatus.QUARANTINED)
-    except (OperatorError, DatabaseError, IntegrityError, OSError) as exc:
+    except (OperatorError, DatabaseError, IntegrityError, OSError, *TEMPORARY_DB_ERRORS) as exc:
         reason = getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}"
         logger.error("inbound mail %s failed: %s", mail_id, reason)
         return _record_failure(mail_id, reason, ErrorKind.OPERATOR, InboundStatus.FAILED)
@@ -93,6 +94,13 @@ def inbound_process(*, mail_id: int) -> InboundMail:
         reason = traceback.format_exc(limit=8)
         logger.exception("inbound mail %s could not be processed", mail_id)
         return _record_failure(mail_id, reason, ErrorKind.OPERATOR, InboundStatus.QUARANTINED)
+
+
+# The bare psycopg cursor of the raw read raises psycopg's own errors, not Django's: a
+# connection terminated by the server (AdminShutdown), lost (OperationalError,
+# InterfaceError), a deadlock or a serialization failure (both OperationalError). They are
+# temporary: the mail is retried with back-off, never quarantined on the spot (issue 18).
+TEMPORARY_DB_ERRORS = (psycopg.OperationalError, psycopg.InterfaceError)
 
 
 def _first_copy() -> Subquery:
@@ -119,8 +127,16 @@ def _commit_without_waiting_for_disk() -> None:
 def _record_failure(
     mail_id: int, reason: str, kind: ErrorKind, status: InboundStatus
 ) -> InboundMail:
+    """Records a failed attempt; the errors of the earlier attempts are kept below it, so
+    that an admin sees whether the mail keeps failing the same way (issue 18)."""
+    attempts, before = (
+        InboundMail.objects.filter(pk=mail_id).values_list("attempts", "last_error").first()
+    ) or (0, "")
+    history = f"{_('Attempt %(n)s') % {'n': attempts + 1}}: {reason}"
+    if before and attempts:
+        history += "\n\n" + before
     InboundMail.objects.filter(pk=mail_id).exclude(status__in=FINAL_STATUSES).update(
-        status=status, attempts=F("attempts") + 1, last_error=reason[:10000], error_kind=kind
+        status=status, attempts=F("attempts") + 1, last_error=history[:10000], error_kind=kind
     )
     mail = InboundMail.objects.get(pk=mail_id)
     if mail.status == InboundStatus.QUARANTINED:
