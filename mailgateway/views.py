@@ -6,13 +6,15 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from mailgateway.selectors import mail_health
+from mailgateway.selectors import OK, gateway_checks, mail_health
 
 
 @never_cache
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
-    """Counts of mail pending too long, failed, quarantined, and failing mailboxes."""
+    """Counts of mail pending too long, failed, quarantined, and failing mailboxes; the
+    listener refusing mail, the storage nearly full, mail waiting for retry (issue 18)."""
     counts = mail_health()
-    counts["status"] = "ok" if not any(counts.values()) else "attention"
-    return JsonResponse(counts)
+    checks = gateway_checks()
+    fine = not any(counts.values()) and all(c["state"] == OK for c in checks.values())
+    return JsonResponse({**counts, **checks, "status": "ok" if fine else "attention"})

@@ -19,12 +19,14 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.conf import settings
+from django.core.cache import cache
 from django.db import close_old_connections
+from django.utils import timezone
 
-from mailgateway import health
 from mailgateway.addresses import is_ours, our_addresses
 from mailgateway.errors import TemporaryStoreError
 from mailgateway.models import Source
+from mailgateway.selectors import LISTENER_REFUSING_KEY
 from mailgateway.store import inbound_store, is_no_space
 
 logger = logging.getLogger("mailgateway")
@@ -33,6 +35,8 @@ TOO_BIG = "552 5.3.4 Message too big for this system"
 TRY_LATER = "451 4.3.0 The message could not be stored; please try again later"
 NO_SPACE = "452 4.3.1 Insufficient system storage; please try again later"
 TEMPORARY = "451 4.3.0 Temporary failure; please try again later"
+# A refusal shows in the health checks for this long, unless a mail is stored meanwhile.
+LISTENER_REFUSING_SECONDS = 3600
 
 
 def _in_thread(function, *args, **kwargs):
@@ -41,6 +45,27 @@ def _in_thread(function, *args, **kwargs):
         return function(*args, **kwargs)
     finally:
         close_old_connections()
+
+
+def _refused(*, reason: str) -> None:
+    """Remembers that the listener answered 4xx, for the health checks (issue 18). In the
+    cache: the database may be what fails. Other processes see it when CACHE_URL is Redis."""
+    try:
+        cache.set(
+            LISTENER_REFUSING_KEY,
+            {"since": timezone.now().isoformat(), "reason": reason[:500]},
+            LISTENER_REFUSING_SECONDS,
+        )
+    except Exception as exc:  # the cache may be down too: health is best effort
+        logger.warning("could not record the listener's refusal: %s", exc)
+
+
+def _stored() -> None:
+    try:
+        if cache.get(LISTENER_REFUSING_KEY) is not None:
+            cache.delete(LISTENER_REFUSING_KEY)
+    except Exception as exc:
+        logger.warning("could not clear the listener's refusal: %s", exc)
 
 
 def _recipient_known(address: str) -> bool:
@@ -55,7 +80,7 @@ def _store(raw: bytes, source: Source, sender: str, recipients: list[str]) -> in
         envelope_sender=sender,
         envelope_recipients=recipients,
     )
-    health.listener_stored()
+    _stored()
     return mail.pk
 
 
@@ -73,7 +98,7 @@ class InboundHandler:
                 known = await asyncio.to_thread(_in_thread, _recipient_known, address)
             except Exception as exc:  # our trouble, never the sender's: try again later
                 logger.error("listener could not check a recipient: %s", exc)
-                health.listener_refused(reason=f"{type(exc).__name__}: {exc}")
+                await asyncio.to_thread(_refused, reason=f"{type(exc).__name__}: {exc}")
                 return TEMPORARY
             if not known:
                 return "550 5.1.1 No such recipient here"
@@ -91,11 +116,11 @@ class InboundHandler:
             )
         except TemporaryStoreError as exc:
             logger.error("listener could not store a mail: %s", exc)
-            health.listener_refused(reason=str(exc))
+            await asyncio.to_thread(_refused, reason=str(exc))
             reply = NO_SPACE if exc.no_space else TRY_LATER
         except Exception as exc:  # unexpected: still ours, so still temporary
             logger.exception("listener could not store a mail")
-            health.listener_refused(reason=f"{type(exc).__name__}: {exc}")
+            await asyncio.to_thread(_refused, reason=f"{type(exc).__name__}: {exc}")
             reply = NO_SPACE if is_no_space(exc) else TRY_LATER
         else:
             reply = f"250 2.0.0 Stored as {mail_id}"
@@ -107,7 +132,7 @@ class InboundHandler:
         """Whatever else goes wrong is ours: one 4xx line, never aiosmtpd's default
         `500 Error: (<class>) <text>` spread over several lines (issue 18)."""
         logger.error("listener: unexpected %s: %s", type(error).__name__, error)
-        health.listener_refused(reason=f"{type(error).__name__}: {error}")
+        await asyncio.to_thread(_refused, reason=f"{type(error).__name__}: {error}")
         return NO_SPACE if is_no_space(error) else TEMPORARY
 
 
