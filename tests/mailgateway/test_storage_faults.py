@@ -9,16 +9,18 @@ from __future__ import annotations
 import errno
 
 import pytest
+from django.core.files.storage import FileSystemStorage
 
-from mailgateway import store
-from mailgateway.models import InboundMail, Source
+from mailgateway import pipeline, store
+from mailgateway.models import InboundMail, InboundStatus, Source
 from mailgateway.store import inbound_store
-from tests.helpers import postgres_only
+from tests.helpers import png_bytes, postgres_only
 from tests.mailgateway.dbfaults import db_faults
-from tests.mailgateway.mails import plain
+from tests.mailgateway.mails import plain, with_attachments
 from tests.mailgateway.test_pipe_command import run_pipe
 from tests.mailgateway.test_webhooks import AUTH, mailgun_payload
 from tests.workers import database_url
+from tickets.models import Attachment
 
 pg = [*postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -67,3 +69,37 @@ def test_a_full_disk_under_the_store_is_a_temporary_no_space_failure(monkeypatch
     with pytest.raises(store.TemporaryStoreError) as error:
         inbound_store(raw=plain(), source=Source.PIPE, enqueue=False)
     assert error.value.no_space
+
+
+class FullStorage(FileSystemStorage):
+    """The media storage with its disk full, until told otherwise."""
+
+    full = True
+
+    def _save(self, name, content):
+        if FullStorage.full:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return super()._save(name, content)
+
+
+@pytest.mark.django_db
+def test_attachments_on_a_full_storage_are_retried_and_filed_once(support, settings):
+    """The worker's side: a full media disk is temporary; once there is room, one message."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": f"{__name__}.FullStorage"},
+    }
+    FullStorage.full = True
+    mail, _ = inbound_store(
+        raw=with_attachments(files=[("photo.png", "image/png", png_bytes())]),
+        source=Source.PIPE,
+        enqueue=False,
+    )
+    failed = pipeline.inbound_process(mail_id=mail.pk)
+    assert (failed.status, failed.attempts) == (InboundStatus.FAILED, 1)
+    assert "No space left" in failed.last_error
+    FullStorage.full = False
+    done = pipeline.inbound_process(mail_id=mail.pk)
+    assert done.status == InboundStatus.DONE
+    assert done.ticket.messages.count() == 1
+    assert Attachment.objects.filter(message__ticket=done.ticket).count() == 1
