@@ -91,9 +91,13 @@ def inbound_process(*, mail_id: int) -> InboundMail:
         logger.error("inbound mail %s failed: %s", mail_id, reason)
         return _record_failure(mail_id, reason, ErrorKind.OPERATOR, InboundStatus.FAILED)
     except Exception:
+        # A bug or a data problem: tried again once, quarantined when it fails the same
+        # way (issue 18); the task quarantines after MAIL_PROCESS_ATTEMPTS in any case.
         reason = traceback.format_exc(limit=8)
         logger.exception("inbound mail %s could not be processed", mail_id)
-        return _record_failure(mail_id, reason, ErrorKind.OPERATOR, InboundStatus.QUARANTINED)
+        return _record_failure(
+            mail_id, reason, ErrorKind.OPERATOR, InboundStatus.FAILED, repeated_quarantines=True
+        )
 
 
 # The bare psycopg cursor of the raw read raises psycopg's own errors, not Django's: a
@@ -124,15 +128,27 @@ def _commit_without_waiting_for_disk() -> None:
             cursor.execute("SET LOCAL synchronous_commit = off")
 
 
+def _attempt(n: int, reason: str) -> str:
+    return f"{_('Attempt %(n)s') % {'n': n}}: {reason}"
+
+
 def _record_failure(
-    mail_id: int, reason: str, kind: ErrorKind, status: InboundStatus
+    mail_id: int,
+    reason: str,
+    kind: ErrorKind,
+    status: InboundStatus,
+    *,
+    repeated_quarantines: bool = False,
 ) -> InboundMail:
     """Records a failed attempt; the errors of the earlier attempts are kept below it, so
-    that an admin sees whether the mail keeps failing the same way (issue 18)."""
+    that an admin sees whether the mail keeps failing the same way (issue 18). With
+    `repeated_quarantines`, failing exactly as in the attempt before quarantines."""
     attempts, before = (
         InboundMail.objects.filter(pk=mail_id).values_list("attempts", "last_error").first()
     ) or (0, "")
-    history = f"{_('Attempt %(n)s') % {'n': attempts + 1}}: {reason}"
+    if repeated_quarantines and attempts and before.startswith(_attempt(attempts, reason)):
+        status = InboundStatus.QUARANTINED
+    history = _attempt(attempts + 1, reason)
     if before and attempts:
         history += "\n\n" + before
     InboundMail.objects.filter(pk=mail_id).exclude(status__in=FINAL_STATUSES).update(
