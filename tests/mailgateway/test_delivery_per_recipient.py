@@ -80,7 +80,7 @@ def test_a_greylisted_recipient_gets_the_reply_after_the_retry_and_the_other_onl
 
 @pytest.mark.django_db
 def test_a_recipient_refused_for_good_is_bounced_alone_and_the_other_gets_the_reply(
-    smtp_server, agent, ticket, django_capture_on_commit_callbacks
+    smtp_server, agent, ticket, django_capture_on_commit_callbacks, admin_client
 ):
     requester, colleague = addresses(ticket)
     smtp_server.handler.rcpt_answers = {colleague.lower(): "550 5.1.1 No such user here"}
@@ -91,6 +91,8 @@ def test_a_recipient_refused_for_good_is_bounced_alone_and_the_other_gets_the_re
     assert row.status == OutboundStatus.SENT and "5.1.1" in row.last_error
     assert list(Suppression.objects.values_list("address", flat=True)) == [colleague.lower()]
     assert len(smtp_server.handler.mailbox(requester)) == 1
+    page = admin_client.get(reverse("admin:mailgateway_outboundmail_change", args=[row.pk]))
+    assert f"{colleague}: Refused permanently 550 5.1.1" in page.content.decode()
 
 
 @pytest.mark.django_db
