@@ -26,7 +26,11 @@ RAW_WRITE_START = RAW_WRITE.split(" SET ")[0]
 
 @pytest.fixture
 def db_env(tmp_path):
-    return {"DATABASE_URL": database_url(), "MEDIA_ROOT": str(tmp_path)}
+    return {
+        "DATABASE_URL": database_url(),
+        "MEDIA_ROOT": str(tmp_path),
+        "EMAIL_FILE_PATH": str(tmp_path / "mail"),  # never the repository's var/
+    }
 
 
 def large_mail(subject: str) -> bytes:

@@ -27,7 +27,11 @@ pg = [*postgres_only, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def db_env(tmp_path):
-    return {"DATABASE_URL": database_url(), "MEDIA_ROOT": str(tmp_path)}
+    return {
+        "DATABASE_URL": database_url(),
+        "MEDIA_ROOT": str(tmp_path),
+        "EMAIL_FILE_PATH": str(tmp_path / "mail"),  # never the repository's var/
+    }
 
 
 @pytest.mark.parametrize("_pg", [pytest.param(None, marks=pg)])

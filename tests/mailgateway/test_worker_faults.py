@@ -52,7 +52,9 @@ def active_raw_read(conn: psycopg.Connection) -> int | None:
     "_pg",
     [pytest.param(None, marks=[*postgres_only, pytest.mark.django_db(transaction=True)])],
 )
-def test_a_connection_terminated_during_processing_is_retried_not_quarantined(_pg, support):
+def test_a_connection_terminated_during_processing_is_retried_not_quarantined(
+    _pg, support, tmp_path
+):
     mail, _ = inbound_store(raw=large_mail(), source=Source.SMTP, enqueue=False)
     url = database_url()
     with (
@@ -60,7 +62,8 @@ def test_a_connection_terminated_during_processing_is_retried_not_quarantined(_p
         throttled_proxy("127.0.0.1", conn.info.port) as proxy,
     ):
         via_proxy = url.replace(f":{conn.info.port}/", f":{proxy.port}/")
-        with celery_worker(extra_env={"DATABASE_URL": via_proxy}):
+        env = {"DATABASE_URL": via_proxy, "EMAIL_FILE_PATH": str(tmp_path / "mail")}
+        with celery_worker(extra_env=env):
             process_inbound_mail.delay(mail.pk)
             found: list[int] = []
             wait_for(lambda: found.append(active_raw_read(conn)) or found[-1], what="raw read")
