@@ -287,6 +287,8 @@ MAIL_MAILBOX_ALERT_MINUTES = env.int("MAIL_MAILBOX_ALERT_MINUTES", default=30)
 MAIL_STALE_MINUTES = env.int("MAIL_STALE_MINUTES", default=15)
 # Attempts (with back-off) at a mail that fails for an operator's reason before quarantine.
 MAIL_PROCESS_ATTEMPTS = env.int("MAIL_PROCESS_ATTEMPTS", default=5)
+# Health reports the storage as nearly full below this much free space (media, SQLite).
+STORAGE_MIN_FREE_PERCENT = env.int("STORAGE_MIN_FREE_PERCENT", default=10)
 
 # --- Background work ------------------------------------------------------------------
 

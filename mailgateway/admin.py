@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from helpdesk.forms import SecretField
 from mailgateway.models import InboundMail, InboundStatus, Mailbox
 from mailgateway.pipeline import inbound_reprocess
-from mailgateway.selectors import COUNT_CAP, mail_health
+from mailgateway.selectors import COUNT_CAP, gateway_checks, mail_health
 from mailgateway.store import raw_load
 from mailgateway.tasks import poll_mailbox
 
@@ -167,7 +167,12 @@ class InboundMailAdmin(admin.ModelAdmin):
         return response
 
     def changelist_view(self, request, extra_context=None):
-        extra = {"mail_health": mail_health(), "count_cap": COUNT_CAP, **(extra_context or {})}
+        extra = {
+            "mail_health": mail_health(),
+            "gateway_checks": gateway_checks(),
+            "count_cap": COUNT_CAP,
+            **(extra_context or {}),
+        }
         return super().changelist_view(request, extra_context=extra)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

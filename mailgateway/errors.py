@@ -28,4 +28,9 @@ class OperatorError(MailError):
 
 class TemporaryStoreError(Exception):
     """The raw mail could not be stored: the source must not acknowledge it (SMTP 4xx,
-    pipe exit 75, IMAP left on the server)."""
+    pipe exit 75, IMAP left on the server). `no_space` when a disk or quota is full
+    (SMTP 452 4.3.1 rather than 451 4.3.0; issue 18)."""
+
+    def __init__(self, reason: str, *, no_space: bool = False) -> None:
+        self.no_space = no_space
+        super().__init__(reason)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import traceback
 
+import psycopg
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, OuterRef, Subquery
@@ -84,14 +85,25 @@ def inbound_process(*, mail_id: int) -> InboundMail:
             except Exception:  # the mail is safely quarantined; only the notice is lost
                 logger.exception("inbound mail %s: the oversize notice failed", mail_id)
         return mail
-    except (OperatorError, DatabaseError, IntegrityError, OSError) as exc:
+    except (OperatorError, DatabaseError, IntegrityError, OSError, *TEMPORARY_DB_ERRORS) as exc:
         reason = getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}"
         logger.error("inbound mail %s failed: %s", mail_id, reason)
         return _record_failure(mail_id, reason, ErrorKind.OPERATOR, InboundStatus.FAILED)
     except Exception:
+        # A bug or a data problem: tried again once, quarantined when it fails the same
+        # way (issue 18); the task quarantines after MAIL_PROCESS_ATTEMPTS in any case.
         reason = traceback.format_exc(limit=8)
         logger.exception("inbound mail %s could not be processed", mail_id)
-        return _record_failure(mail_id, reason, ErrorKind.OPERATOR, InboundStatus.QUARANTINED)
+        return _record_failure(
+            mail_id, reason, ErrorKind.OPERATOR, InboundStatus.FAILED, repeated_quarantines=True
+        )
+
+
+# The bare psycopg cursor of the raw read raises psycopg's own errors, not Django's: a
+# connection terminated by the server (AdminShutdown), lost (OperationalError,
+# InterfaceError), a deadlock or a serialization failure (both OperationalError). They are
+# temporary: the mail is retried with back-off, never quarantined on the spot (issue 18).
+TEMPORARY_DB_ERRORS = (psycopg.OperationalError, psycopg.InterfaceError)
 
 
 def inbound_oversize_notify(*, mail_id: int) -> None:
@@ -133,11 +145,31 @@ def _commit_without_waiting_for_disk() -> None:
             cursor.execute("SET LOCAL synchronous_commit = off")
 
 
+def _attempt(n: int, reason: str) -> str:
+    return f"{_('Attempt %(n)s') % {'n': n}}: {reason}"
+
+
 def _record_failure(
-    mail_id: int, reason: str, kind: ErrorKind, status: InboundStatus
+    mail_id: int,
+    reason: str,
+    kind: ErrorKind,
+    status: InboundStatus,
+    *,
+    repeated_quarantines: bool = False,
 ) -> InboundMail:
+    """Records a failed attempt; the errors of the earlier attempts are kept below it, so
+    that an admin sees whether the mail keeps failing the same way (issue 18). With
+    `repeated_quarantines`, failing exactly as in the attempt before quarantines."""
+    attempts, before = (
+        InboundMail.objects.filter(pk=mail_id).values_list("attempts", "last_error").first()
+    ) or (0, "")
+    if repeated_quarantines and attempts and before.startswith(_attempt(attempts, reason)):
+        status = InboundStatus.QUARANTINED
+    history = _attempt(attempts + 1, reason)
+    if before and attempts:
+        history += "\n\n" + before
     InboundMail.objects.filter(pk=mail_id).exclude(status__in=FINAL_STATUSES).update(
-        status=status, attempts=F("attempts") + 1, last_error=reason[:10000], error_kind=kind
+        status=status, attempts=F("attempts") + 1, last_error=history[:10000], error_kind=kind
     )
     mail = InboundMail.objects.get(pk=mail_id)
     if mail.status == InboundStatus.QUARANTINED:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import timedelta
+from pathlib import Path
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
 from mailgateway.models import InboundMail, InboundStatus, Mailbox
+from mailgateway.outbound.models import OutboundMail, OutboundStatus
 from mailgateway.parse import ParsedMail, parse
 from mailgateway.store import raw_load
 from tickets import access
@@ -40,6 +46,67 @@ def mail_health() -> dict[str, int]:
             for mailbox in Mailbox.objects.filter(is_active=True, failing_since__isnull=False)
             if mailbox.is_failing
         ),
+    }
+
+
+# Where the listener records that it answers 4xx (sources/listener.py); in the cache,
+# since the database may be what fails.
+LISTENER_REFUSING_KEY = "mailgateway:listener:refusing"
+OK, ATTENTION = "ok", "attention"
+
+
+def listener_health() -> dict:
+    """Whether the SMTP/LMTP listener lately answered 4xx because it could not store mail
+    (issue 18). Seen by other processes when CACHE_URL is shared (Redis)."""
+    refusing = cache.get(LISTENER_REFUSING_KEY)
+    if refusing is None:
+        return {"state": OK}
+    return {"state": ATTENTION, "refusing_since": refusing["since"], "reason": refusing["reason"]}
+
+
+def _storage_paths() -> list[Path]:
+    """Where mail lands on this machine's disks: the media folder (attachments) and, for
+    SQLite, the database's folder. A remote database or S3 watches its own space."""
+    paths = [] if settings.MEDIA_S3_BUCKET else [Path(settings.MEDIA_ROOT)]
+    if connection.vendor == "sqlite":
+        paths.append(Path(str(settings.DATABASES["default"]["NAME"])).parent)
+    return paths
+
+
+def _free_percent(path: Path) -> float:
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    usage = shutil.disk_usage(path)
+    return 100.0 * usage.free / usage.total if usage.total else 100.0
+
+
+def storage_health() -> dict:
+    """The lowest free space where mail is stored; "attention" below
+    STORAGE_MIN_FREE_PERCENT: nearly full (issue 18)."""
+    free = min((_free_percent(path) for path in _storage_paths()), default=100.0)
+    state = OK if free >= settings.STORAGE_MIN_FREE_PERCENT else ATTENTION
+    return {"state": state, "free_percent": round(free, 1)}
+
+
+def retry_health() -> dict:
+    """Mail waiting for another try: inbound mail that failed for a temporary reason,
+    outgoing mail deferred (a server down, a recipient greylisted; issue 18)."""
+    inbound = _capped(InboundMail.objects.filter(status=InboundStatus.FAILED))
+    outbound = _capped(OutboundMail.objects.filter(status=OutboundStatus.DEFERRED))
+    return {
+        "state": ATTENTION if inbound or outbound else OK,
+        "inbound_waiting": inbound,
+        "outbound_deferred": outbound,
+    }
+
+
+def gateway_checks() -> dict[str, dict]:
+    """The named checks of issue 18, each a dict with its "state" (ok or attention), for
+    the health endpoints and the admin's mail health."""
+    return {
+        "mail_listener": listener_health(),
+        "mail_storage": storage_health(),
+        "mail_retry": retry_health(),
     }
 
 

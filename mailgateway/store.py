@@ -6,6 +6,7 @@ source acknowledges it; the processing task is queued only once the row is commi
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import re
@@ -119,10 +120,33 @@ def inbound_store(
         if existing is None:
             raise TemporaryStoreError("the mail could not be stored") from None
         return existing, False
-    except DatabaseError as exc:
-        logger.error("inbound mail could not be stored: %s", exc)
-        raise TemporaryStoreError(str(exc)) from exc
+    except (DatabaseError, psycopg.Error, OSError) as exc:
+        # Django's errors, and the bare psycopg cursor's of the raw write (not Django's):
+        # a lost connection, a server restart, a full disk or quota (issue 18).
+        logger.error("inbound mail could not be stored: %s: %s", type(exc).__name__, exc)
+        raise TemporaryStoreError(
+            f"{type(exc).__name__}: {exc}", no_space=is_no_space(exc)
+        ) from exc
     return mail, True
+
+
+# PostgreSQL's disk_full; SQLite's SQLITE_FULL; a full disk or quota for files.
+_PG_DISK_FULL = "53100"
+_SQLITE_FULL = 13
+_NO_SPACE_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
+
+
+def is_no_space(exc: BaseException | None) -> bool:
+    """Whether a failure to store means "no space left" (a disk or a quota is full)."""
+    while exc is not None:
+        if isinstance(exc, OSError) and exc.errno in _NO_SPACE_ERRNOS:
+            return True
+        if getattr(exc, "sqlstate", None) == _PG_DISK_FULL:
+            return True
+        if getattr(exc, "sqlite_errorcode", None) == _SQLITE_FULL:
+            return True
+        exc = exc.__cause__
+    return False
 
 
 # The raw bytes on PostgreSQL travel in the binary protocol: Django's default client-side

@@ -32,7 +32,7 @@ def process_inbound_mail(self, mail_id: int) -> str:
     """Parses, routes and files one stored mail; retries operator failures with back-off."""
     try:
         mail = pipeline.inbound_process(mail_id=mail_id)
-    except DatabaseError as exc:  # could not even record the failure: try again later
+    except (DatabaseError, *pipeline.TEMPORARY_DB_ERRORS) as exc:  # could not even record it
         raise self.retry(exc=exc, countdown=RETRY_BASE_SECONDS) from exc
     if mail.status == InboundStatus.FAILED:
         if mail.attempts >= settings.MAIL_PROCESS_ATTEMPTS:

@@ -10,10 +10,11 @@ from __future__ import annotations
 from functools import wraps
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.urls import path, re_path
 
 from mailgateway import views
+from mailgateway.errors import TemporaryStoreError
 from mailgateway.sources.webhooks import MailgunInbound, PostmarkInbound, SendGridInbound
 
 app_name = "mailgateway"
@@ -24,7 +25,11 @@ def secret_required(view):
     def guarded(request, *args, **kwargs):
         if not settings.ANYMAIL.get("WEBHOOK_SECRET"):
             raise Http404
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except TemporaryStoreError:
+            # Our storage failed (issue 18): 503, which the providers retry.
+            return HttpResponse(status=503, headers={"Retry-After": "300"})
 
     guarded.csrf_exempt = True
     return guarded

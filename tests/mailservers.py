@@ -56,12 +56,29 @@ class SinkHandler:
 
     # Seconds to stall before answering RCPT TO: a sender caught mid-transaction.
     stall_rcpt: float = 0.0
+    # Greylisting for these recipients: a (sender, recipient) pair not seen before gets
+    # 451 once, then 250 (their domain greylists; the others accept at once).
+    greylist: set[str] = field(default_factory=set)
+    greylist_seen: set[tuple[str, str]] = field(default_factory=set)
+    # Answers to RCPT TO for some recipients, e.g. {"gone@x.example": "550 5.1.1 Unknown"}.
+    rcpt_answers: dict[str, str] = field(default_factory=dict)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.stall_rcpt:
             await asyncio.sleep(self.stall_rcpt)
+        if address.lower() in self.rcpt_answers:
+            return self.rcpt_answers[address.lower()]
+        if address.lower() in self.greylist:
+            pair = (envelope.mail_from or "", address.lower())
+            if pair not in self.greylist_seen:
+                self.greylist_seen.add(pair)
+                return "451 4.7.1 Greylisted: please try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
+
+    def mailbox(self, address: str) -> list[Received]:
+        """The mails this server accepted for one recipient."""
+        return [r for r in self.received if address.lower() in (a.lower() for a in r.rcpt_tos)]
 
     async def handle_DATA(self, server, session, envelope):
         if self.answer:

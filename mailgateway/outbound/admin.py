@@ -2,6 +2,8 @@
 
 from django import forms
 from django.contrib import admin
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +29,7 @@ class OutboundMailAdmin(admin.ModelAdmin):
         "recipient",
         "sender",
         "recipients",
+        "delivery_per_recipient",
         "subject",
         "message_id",
         "automatic",
@@ -40,7 +43,15 @@ class OutboundMailAdmin(admin.ModelAdmin):
         "decoded",
         "rendered",
     ]
-    exclude = ["mime", "rate_address"]
+    exclude = ["mime", "rate_address", "recipient_states"]
+
+    @admin.display(description=_("delivery per recipient"))
+    def delivery_per_recipient(self, obj: OutboundMail) -> str:
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}: {} {}",
+            ((d.address, d.get_state_display(), d.detail) for d in obj.recipient_deliveries),
+        )
 
     @admin.display(description=_("the mail, decoded"))
     def decoded(self, obj: OutboundMail) -> str:

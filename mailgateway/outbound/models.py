@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -28,6 +30,30 @@ class OutboundStatus(models.TextChoices):
 
 # Rows the sending task may still pick up.
 SENDABLE = (OutboundStatus.QUEUED, OutboundStatus.DEFERRED)
+
+
+class RecipientState(models.TextChoices):
+    """What became of one recipient of a mail (issue 18): a server may take a mail for
+    some recipients and refuse it, for now or for good, for others."""
+
+    SENT = "sent", _("Accepted by the mail server")
+    DEFERRED = "deferred", _("Not delivered yet, will try again")
+    BOUNCED = "bounced", _("Refused permanently")
+    FAILED = "failed", _("Gave up retrying")
+
+
+# A recipient in one of these states is never sent the mail again.
+RECIPIENT_DONE = (RecipientState.SENT, RecipientState.BOUNCED, RecipientState.FAILED)
+
+
+@dataclass(frozen=True)
+class RecipientDelivery:
+    address: str
+    state: str
+    detail: str
+
+    def get_state_display(self) -> str:
+        return str(RecipientState(self.state).label)
 
 
 class OutboundMail(models.Model):
@@ -74,6 +100,8 @@ class OutboundMail(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # {address: {"state": RecipientState, "detail": the server's answer, "at": ISO time}}
+    recipient_states = models.JSONField(_("state per recipient"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -87,6 +115,17 @@ class OutboundMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.message_id} ({self.status})"
+
+    def recipient_state(self, address: str) -> str | None:
+        return (self.recipient_states.get(address) or {}).get("state")
+
+    @property
+    def recipient_deliveries(self) -> list[RecipientDelivery]:
+        """Each recipient's state, once the mail went to a server (issue 18)."""
+        return [
+            RecipientDelivery(address, entry["state"], entry.get("detail", ""))
+            for address, entry in self.recipient_states.items()
+        ]
 
 
 class Suppression(models.Model):

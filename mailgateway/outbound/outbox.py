@@ -22,7 +22,14 @@ from django.utils import timezone
 from mailgateway import identity
 from mailgateway.addresses import is_ours, our_addresses
 from mailgateway.outbound.compose import ACCOUNT_KINDS, AGENT_KINDS, Draft, Kind
-from mailgateway.outbound.models import SENDABLE, OutboundMail, OutboundStatus, Suppression
+from mailgateway.outbound.models import (
+    RECIPIENT_DONE,
+    SENDABLE,
+    OutboundMail,
+    OutboundStatus,
+    RecipientState,
+    Suppression,
+)
 from mailgateway.outbound.transport import send_raw
 from tickets import access
 from tickets.models import Ticket
@@ -304,28 +311,97 @@ def classify_failure(exc: Exception, recipients: list[str]) -> tuple[bool, dict[
 
 
 def deliver(pk: int) -> str:
-    """Sends one outbox row; returns its new status. Safe to call twice for one row."""
+    """Sends one outbox row; returns its new status. Safe to call twice for one row.
+
+    Delivery is recorded per recipient (issue 18): a recipient the server accepted is never
+    sent the mail again; one refused for now (4xx, greylisting) is tried again alone, with
+    back-off, until MAIL_RETRY_HOURS; one refused for good (5xx) is bounced and suppressed,
+    for that recipient only."""
     row = _claim(pk)
     if row is None:
         return "skipped"
+    pending = [a for a in row.recipients if row.recipient_state(a) not in RECIPIENT_DONE]
+    if not pending:  # all done before a worker died: only the row's status is left
+        _settle(row)
+        return row.status
     try:
-        send_raw(bytes(row.mime), sender=envelope_sender(row), recipients=list(row.recipients))
+        refused = send_raw(bytes(row.mime), sender=envelope_sender(row), recipients=pending)
+    except smtplib.SMTPRecipientsRefused as exc:  # every recipient refused
+        refused = exc.recipients
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"
-        permanent, suppress = classify_failure(exc, list(row.recipients))
+        permanent, suppress = classify_failure(exc, pending)
         if permanent:
             with transaction.atomic():
+                _recipients_set(row, pending, RecipientState.FAILED, error)
                 _finish(row, OutboundStatus.FAILED, error)
                 for address, reason in suppress.items():
                     suppression_add(address=address, reason=reason, outbound=row)
             logger.warning("outbound %s failed permanently: %s", row.pk, error)
         else:
-            _defer(row, error)
+            with transaction.atomic():
+                _recipients_set(row, pending, RecipientState.DEFERRED, error)
+                _settle(row)
             log = logger.info if isinstance(exc, OSError | smtplib.SMTPException) else logger.error
             log("outbound %s deferred: %s", row.pk, error)
         return row.status
-    _finish(row, OutboundStatus.SENT)
+    with transaction.atomic():
+        for address in pending:
+            if address not in refused:
+                _recipients_set(row, [address], RecipientState.SENT, "")
+                continue
+            code, text = refused[address]
+            reply = f"{code} {_reply_text(text)}"
+            if 500 <= code < 600:
+                _recipients_set(row, [address], RecipientState.BOUNCED, reply)
+                suppression_add(address=address, reason=reply, outbound=row)
+            else:
+                _recipients_set(row, [address], RecipientState.DEFERRED, reply)
+        _settle(row)
+    if refused:
+        logger.info("outbound %s: refused recipients %s", row.pk, refused)
     return row.status
+
+
+def _recipients_set(row: OutboundMail, addresses: list[str], state: str, detail: str) -> None:
+    now = timezone.now().isoformat()
+    for address in addresses:
+        row.recipient_states[address] = {"state": str(state), "detail": detail[:500], "at": now}
+
+
+def _settle(row: OutboundMail) -> None:
+    """The row's status from its recipients': deferred while one waits for another try
+    (failed for it past MAIL_RETRY_HOURS), then sent when the server took it for anyone,
+    failed when for no one."""
+    waiting = [
+        address
+        for address, entry in row.recipient_states.items()
+        if entry["state"] == RecipientState.DEFERRED
+    ]
+    if waiting:
+        details = {row.recipient_states[a]["detail"] for a in waiting}
+        error = (
+            details.pop()  # one reason for all: the server, not a recipient
+            if len(details) == 1 and len(waiting) == len(row.recipient_states)
+            else "; ".join(f"{a}: {row.recipient_states[a]['detail']}" for a in waiting)
+        )
+        if timezone.now() < row.created_at + timedelta(hours=settings.MAIL_RETRY_HOURS):
+            row.save(update_fields=["recipient_states"])
+            _defer(row, error)
+            return
+        _recipients_set(row, waiting, RecipientState.FAILED, f"gave up: {error}")
+    states = {entry["state"] for entry in row.recipient_states.values()}
+    refused = "; ".join(
+        f"{address}: {entry['detail']}"
+        for address, entry in row.recipient_states.items()
+        if entry["state"] != RecipientState.SENT
+    )
+    row.save(update_fields=["recipient_states"])
+    _finish(
+        row,
+        OutboundStatus.SENT if RecipientState.SENT in states else OutboundStatus.FAILED,
+        refused,
+    )
 
 
 def suppression_add(*, address: str, reason: str, outbound: OutboundMail | None = None) -> None:

@@ -13,7 +13,14 @@ import email
 from email import policy
 from email.message import EmailMessage as MimeMessage
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.core.mail.message import sanitize_address
+
+# {recipient: (SMTP code, reply)} of the recipients the server refused while it took the
+# mail for the others (smtplib's sendmail() result, which Django's backend drops).
+Refused = dict[str, tuple[int, bytes]]
 
 # Headers the provider sets itself from the message's fields.
 _FIELD_HEADERS = {
@@ -107,8 +114,12 @@ def keeps_messages(connection) -> bool:
     return type(connection).__module__ == "django.core.mail.backends.locmem"
 
 
-def send_raw(raw: bytes, *, sender: str, recipients: list[str], connection=None) -> None:
-    """Sends one rendered mail; raises what the backend raises (smtplib errors for SMTP)."""
+def send_raw(raw: bytes, *, sender: str, recipients: list[str], connection=None) -> Refused:
+    """Sends one rendered mail; raises what the backend raises (smtplib errors for SMTP).
+
+    Returns the recipients an SMTP server refused while it accepted the mail for the
+    others (issue 18): they must not be counted as sent. Other backends refuse nothing
+    one by one."""
     connection = connection or get_connection(fail_silently=False)
     if uses_mime(connection):
         message = RawEmail(
@@ -117,6 +128,27 @@ def send_raw(raw: bytes, *, sender: str, recipients: list[str], connection=None)
     else:
         message = parts_email(raw)
     message.connection = connection
-    sent = message.send(fail_silently=False)
-    if not sent:
-        raise RuntimeError("the mail backend accepted nothing")
+    if not isinstance(connection, SMTPBackend):
+        if not message.send(fail_silently=False):
+            raise RuntimeError("the mail backend accepted nothing")
+        return {}
+    opened = connection.open()
+    refused: Refused = {}
+    smtp = connection.connection
+    send = smtp.sendmail
+
+    def keeping_refused(*args, **kwargs):
+        refused.update(send(*args, **kwargs))
+        return refused
+
+    smtp.sendmail = keeping_refused
+    try:
+        if not message.send(fail_silently=False):
+            raise RuntimeError("the mail backend accepted nothing")
+    finally:
+        del smtp.sendmail  # the method of the class again
+        if opened:
+            connection.close()
+    # Django hands smtplib the addresses sanitized (IDN domains in punycode): map back.
+    envelope = {sanitize_address(a, settings.DEFAULT_CHARSET): a for a in recipients}
+    return {envelope.get(address, address): reply for address, reply in refused.items()}

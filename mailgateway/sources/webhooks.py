@@ -4,9 +4,10 @@ Postmark and the others anymail knows).
 anymail checks each request (Mailgun's HMAC signature, the basic-auth secret for the
 others) and sends its `inbound` signal; we store the mail raw. Where the provider posts
 the original MIME (Mailgun's body-mime, SendGrid's raw email, Postmark's RawEmail) those
-bytes are kept; otherwise the message anymail built from the parsed fields. Raising here
-makes the view answer 500, so the provider retries: the mail is never acknowledged
-unstored (MAIL.md no-loss rule 1). A replayed webhook is the same row.
+bytes are kept; otherwise the message anymail built from the parsed fields. A mail that
+could not be stored makes the view answer 503 (urls.py), so the provider retries: the mail
+is never acknowledged unstored (MAIL.md no-loss rule 1; issue 18). A replayed webhook is
+the same row.
 """
 
 from __future__ import annotations

@@ -36,6 +36,7 @@ def poisoned_parser(monkeypatch):
 
 
 def test_one_poisoned_mail_among_ten_quarantines_only_itself(support, poisoned_parser, settings):
+    """Quarantined once it fails the same way a second time (issue 18)."""
     settings.ADMINS = [("Admin", "admin@helpdesk.example")]
     rows = []
     for i in range(10):
@@ -43,12 +44,28 @@ def test_one_poisoned_mail_among_ten_quarantines_only_itself(support, poisoned_p
         rows.append(receive(plain(subject=f"mail {i}", headers=headers)))
     statuses = [row.status for row in rows]
     assert statuses.count(InboundStatus.DONE) == 9
-    assert statuses[4] == InboundStatus.QUARANTINED
-    assert "parser bug" in rows[4].last_error
+    assert statuses[4] == InboundStatus.FAILED and django_mail.outbox == []
+    rows[4] = pipeline.inbound_process(mail_id=rows[4].pk)  # the retry
+    assert rows[4].status == InboundStatus.QUARANTINED
+    assert rows[4].last_error.count("RuntimeError: parser bug") == 2 and rows[4].attempts == 2
     assert Ticket.objects.count() == 9
     assert [m.subject for m in django_mail.outbox] == [
         f"[Django] Inbound mail {rows[4].pk} quarantined"
     ]
+
+
+def test_a_failure_that_changes_is_retried_not_quarantined(support, monkeypatch):
+    """Only a mail failing the same way twice is quarantined (issue 18)."""
+    mail, _ = inbound_store(raw=plain(), source=Source.PIPE, enqueue=False)
+    for n in (1, 2):
+
+        def flaky(raw, n=n, **kwargs):
+            raise RuntimeError(f"flaky {n}")
+
+        monkeypatch.setattr(pipeline, "parse", flaky)
+        assert pipeline.inbound_process(mail_id=mail.pk).status == InboundStatus.FAILED
+    monkeypatch.setattr(pipeline, "parse", real_parse)
+    assert pipeline.inbound_process(mail_id=mail.pk).status == InboundStatus.DONE
 
 
 def test_an_operator_failure_is_retried_then_quarantined(support, settings):

@@ -131,6 +131,9 @@ def test_the_mail_health_endpoint_counts_what_needs_attention(client, support, s
         "failed": 0,
         "quarantined": 1,
         "mailboxes_failing": 0,
+        "mail_listener": {"state": "ok"},
+        "mail_storage": data["mail_storage"],
+        "mail_retry": {"state": "ok", "inbound_waiting": 0, "outbound_deferred": 0},
         "status": "attention",
     }
 

@@ -60,6 +60,7 @@ def ticket_messages(user: User, ticket: Ticket) -> QuerySet[Message]:
                 "sent_at",
                 "next_attempt_at",
                 "created_at",
+                "recipient_states",
             )
             .order_by("created_at", "id")
         )

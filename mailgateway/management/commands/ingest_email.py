@@ -2,7 +2,8 @@
 
 It stores the mail and exits 0 only once the raw mail is committed (MAIL.md no-loss rule
 1); processing happens in a worker. Exit codes follow sysexits.h, so the MTA retries what
-may succeed later: 75 (EX_TEMPFAIL) when the mail could not be stored, 66 (EX_NOINPUT)
+may succeed later: 75 (EX_TEMPFAIL) when the mail could not be stored, whatever the reason
+(a lost database connection, a full disk, an unexpected error; issue 18), 66 (EX_NOINPUT)
 for a file that cannot be read, 65 (EX_DATAERR) for empty input.
 
 Postfix master.cf, for example:
@@ -12,6 +13,7 @@ Postfix master.cf, for example:
 
 from __future__ import annotations
 
+import logging
 import sys
 import uuid
 
@@ -20,6 +22,8 @@ from django.core.management.base import BaseCommand
 from mailgateway.errors import TemporaryStoreError
 from mailgateway.models import Source
 from mailgateway.store import inbound_store
+
+logger = logging.getLogger("mailgateway")
 
 EX_OK = 0
 EX_DATAERR = 65
@@ -59,6 +63,10 @@ class Command(BaseCommand):
                 envelope_recipients=recipient,
             )
         except TemporaryStoreError as exc:
+            self.stderr.write(f"temporary failure, the MTA should retry: {exc}")
+            sys.exit(EX_TEMPFAIL)
+        except Exception as exc:  # unexpected, but ours: the MTA keeps the mail (issue 18)
+            logger.exception("ingest_email could not store a mail")
             self.stderr.write(f"temporary failure, the MTA should retry: {exc}")
             sys.exit(EX_TEMPFAIL)
         self.stdout.write(f"stored as inbound mail {mail.pk}")
