@@ -190,3 +190,12 @@ def test_the_healthcheck_command_sends_the_token_and_prints_the_detail(
 def test_the_healthcheck_command_fails_on_a_503(live_server):
     with broker("redis://127.0.0.1:1/0"), pytest.raises(CommandError, match="503"):
         call_command("healthcheck", url=f"{live_server.url}/health/")
+
+
+def test_the_detail_includes_the_mail_gateway_checks_of_issue_18(client, token):
+    """Issue 18 "Health": /health/ for monitoring reports the listener, the storage and
+    mail waiting for retry."""
+    checks = client.get(f"/health/?token={TOKEN}").json()["checks"]
+    for name in ("mail_listener", "mail_storage", "mail_retry"):
+        assert checks[name]["critical"] is False
+        assert checks[name]["state"] in ("ok", "attention")
