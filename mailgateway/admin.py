@@ -62,10 +62,10 @@ class MailboxAdmin(admin.ModelAdmin):
     @admin.display(description=_("health"))
     def health(self, mailbox: Mailbox) -> str:
         if mailbox.failing_since is None:
-            return format_html('<span style="color:#1a7f37">{}</span>', _("OK"))
+            return format_html('<span class="health-ok">{}</span>', _("OK"))
         label = _("FAILING, administrators alerted") if mailbox.is_failing else _("errors")
         return format_html(
-            '<strong style="color:#b42318">{}</strong><br><small>{}</small>',
+            '<strong class="health-failing">{}</strong><br><small>{}</small>',
             label,
             mailbox.last_error[:200],
         )

@@ -19,6 +19,15 @@ from tests.mailgateway.test_listener import DOWN
 
 pytestmark = pytest.mark.django_db
 
+# /mail/health/ is for monitoring with HEALTH_TOKEN (issue 14).
+TOKEN = "mail-health-test-token"
+
+
+@pytest.fixture(autouse=True)
+def health_token(settings):
+    settings.HEALTH_TOKEN = TOKEN
+
+
 # The listener is a process of its own: it shares what it saw through Redis, as in production.
 SHARED_CACHE = "redis://127.0.0.1:6379/9"
 
@@ -32,7 +41,9 @@ def shared_cache(settings):
 
 
 def test_a_listener_refusing_mail_shows_on_the_health_endpoints(client, shared_cache):
-    assert client.get("/mail/health/").json()["mail_listener"] == {"state": "ok"}
+    assert client.get("/mail/health/", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").json()[
+        "mail_listener"
+    ] == {"state": "ok"}
     with (
         mail_listener("--accept-any-recipient", env={**DOWN, "CACHE_URL": SHARED_CACHE}) as port,
         smtplib.SMTP("127.0.0.1", port) as smtp,
@@ -40,7 +51,7 @@ def test_a_listener_refusing_mail_shows_on_the_health_endpoints(client, shared_c
     ):
         smtp.sendmail("ivan@example.ru", ["support@helpdesk.example"], plain())
     assert refused.value.smtp_code == 451
-    data = client.get("/mail/health/").json()
+    data = client.get("/mail/health/", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").json()
     assert data["mail_listener"]["state"] == "attention"
     assert "OperationalError" in data["mail_listener"]["reason"]
     assert data["status"] == "attention"
@@ -48,9 +59,16 @@ def test_a_listener_refusing_mail_shows_on_the_health_endpoints(client, shared_c
 
 def test_a_storage_nearly_full_shows_on_the_health_endpoint(client, settings):
     settings.STORAGE_MIN_FREE_PERCENT = 0
-    assert client.get("/mail/health/").json()["mail_storage"]["state"] == "ok"
+    assert (
+        client.get("/mail/health/", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").json()["mail_storage"][
+            "state"
+        ]
+        == "ok"
+    )
     settings.STORAGE_MIN_FREE_PERCENT = 100  # any real disk has less than all of it free
-    storage = client.get("/mail/health/").json()["mail_storage"]
+    storage = client.get("/mail/health/", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").json()[
+        "mail_storage"
+    ]
     assert storage["state"] == "attention" and storage["free_percent"] < 100
 
 
@@ -59,7 +77,7 @@ def test_mail_waiting_for_a_retry_is_counted(client, admin_client):
         kind="reply", sender="support@helpdesk.example", recipients=["a@example.ru"],
         message_id="<r1@helpdesk.example>", mime=b"x", status=OutboundStatus.DEFERRED,
     )  # fmt: skip
-    retry = client.get("/mail/health/").json()["mail_retry"]
+    retry = client.get("/mail/health/", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").json()["mail_retry"]
     assert retry == {"state": "attention", "inbound_waiting": 0, "outbound_deferred": 1}
     page = admin_client.get(reverse("admin:mailgateway_inboundmail_changelist"))
     assert "Waiting for retry" in page.content.decode()

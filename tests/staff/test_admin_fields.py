@@ -17,6 +17,21 @@ NOT_OFFERED = {
     ("accounts.Service", "customer"): "the inline's other owner",
     ("accounts.Service", "organization"): "the inline's other owner",
     ("accounts.Service", "created_at"): "inlines take the default; the Service admin offers it",
+    # django-otp's own admins: its verification state, kept by django-otp itself.
+    ("otp_totp.TOTPDevice", "last_t"): "django-otp's replay guard, set on each verified code",
+    (
+        "otp_totp.TOTPDevice",
+        "throttling_failure_timestamp",
+    ): "django-otp's throttle (ours replaces it)",
+    ("otp_totp.TOTPDevice", "throttling_failure_count"): "django-otp's throttle (ours replaces it)",
+    (
+        "otp_static.StaticDevice",
+        "throttling_failure_timestamp",
+    ): "django-otp's throttle (ours replaces it)",
+    (
+        "otp_static.StaticDevice",
+        "throttling_failure_count",
+    ): "django-otp's throttle (ours replaces it)",
 }
 
 
