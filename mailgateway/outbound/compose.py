@@ -443,8 +443,6 @@ def rejected(
     *, address: str, name: str, subject: str, in_reply_to: str, department: Department
 ) -> Draft:
     """To a sender the department does not accept: where to register or whom to ask."""
-    sender_name = department.sender_name or department.name
-    from_email = department.sender_address or settings.DEFAULT_FROM_EMAIL
     context = {
         "name": name,
         "subject": subject,
@@ -452,27 +450,8 @@ def rejected(
         "signup_url": site_link(reverse("accounts:signup")),
     }
     with translation.override(settings.LANGUAGE_CODE):
-        subject_line, text, html = _render(Kind.REJECTED, context)
-    headers = _headers(None, automatic=True)
-    if in_reply_to:
-        headers["In-Reply-To"] = in_reply_to
-        headers["References"] = in_reply_to
-    mime = _mime(
-        subject=subject_line,
-        text=text,
-        html=html,
-        from_address=address_of(sender_name, from_email),
-        to=[address_of(name, address)],
-        headers=headers,
-    )
-    return Draft(
-        kind=Kind.REJECTED,
-        mime=mime,
-        ticket=None,
-        sender=from_email,
-        recipients=[address],
-        automatic=True,
-    )
+        rendered = _render(Kind.REJECTED, context)
+    return _notice(Kind.REJECTED, rendered, department, name, address, in_reply_to)
 
 
 def oversize(
@@ -485,11 +464,6 @@ def oversize(
     language: str,
 ) -> Draft:
     """To the sender of a mail kept in quarantine for its size (MAIL.md rule 9)."""
-    if department is not None:
-        sender_name = department.sender_name or department.name
-        from_email = department.sender_address or settings.DEFAULT_FROM_EMAIL
-    else:
-        sender_name, from_email = "", settings.DEFAULT_FROM_EMAIL
     context = {
         "name": name,
         "subject": subject,
@@ -497,7 +471,26 @@ def oversize(
         "limit_mb": settings.MAIL_MAX_MESSAGE_SIZE // (1024 * 1024),
     }
     with translation.override(language):
-        subject_line, text, html = _render(Kind.OVERSIZE, context)
+        rendered = _render(Kind.OVERSIZE, context)
+    return _notice(Kind.OVERSIZE, rendered, department, name, address, in_reply_to)
+
+
+def _notice(
+    kind: str,
+    rendered: tuple[str, str, str],
+    department: Department | None,
+    name: str,
+    address: str,
+    in_reply_to: str,
+) -> Draft:
+    """An automatic notice to the sender of a mail we did not file, answering that mail,
+    from its department (or the helpdesk's own address when it has none)."""
+    if department is not None:
+        sender_name = department.sender_name or department.name
+        from_email = department.sender_address or settings.DEFAULT_FROM_EMAIL
+    else:
+        sender_name, from_email = "", settings.DEFAULT_FROM_EMAIL
+    subject_line, text, html = rendered
     headers = _headers(None, automatic=True)
     if in_reply_to:
         headers["In-Reply-To"] = in_reply_to
@@ -511,7 +504,7 @@ def oversize(
         headers=headers,
     )
     return Draft(
-        kind=Kind.OVERSIZE,
+        kind=kind,
         mime=mime,
         ticket=None,
         sender=from_email,

@@ -102,15 +102,18 @@ def ticket_solved(ticket: Ticket) -> None:
         mailer.post(compose.solved(ticket, **_rating_links(ticket)))
 
 
+def _sent_within_a_day(kind: str, address: str) -> bool:
+    since = timezone.now() - timedelta(days=1)
+    return OutboundMail.objects.filter(
+        kind=kind, rate_address=address.lower(), created_at__gt=since
+    ).exists()
+
+
 def sender_rejected(
     *, address: str, name: str, subject: str, message_id: str, department: Department
 ) -> None:
     """The polite reply to a sender a department does not accept: one a day per address."""
-    since = timezone.now() - timedelta(days=1)
-    already = OutboundMail.objects.filter(
-        kind=compose.Kind.REJECTED, rate_address=address.lower(), created_at__gt=since
-    ).exists()
-    if address and not already:
+    if address and not _sent_within_a_day(compose.Kind.REJECTED, address):
         mailer.post(
             compose.rejected(
                 address=address,
@@ -132,11 +135,7 @@ def sender_oversize(
     language: str,
 ) -> None:
     """The notice to the sender of a mail too large to file: one a day per address."""
-    since = timezone.now() - timedelta(days=1)
-    already = OutboundMail.objects.filter(
-        kind=compose.Kind.OVERSIZE, rate_address=address.lower(), created_at__gt=since
-    ).exists()
-    if address and not already:
+    if address and not _sent_within_a_day(compose.Kind.OVERSIZE, address):
         mailer.post(
             compose.oversize(
                 address=address,
