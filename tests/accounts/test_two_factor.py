@@ -24,6 +24,14 @@ DISABLE = f"{SETTINGS}off/"
 REGENERATE = f"{SETTINGS}recovery-codes/new/"
 
 
+@pytest.fixture
+def customer(customer):
+    """This customer reads English pages: the assertions below read the English texts."""
+    customer.language = "en"
+    customer.save(update_fields=["language"])
+    return customer
+
+
 def sign_in(client, user, password=PASSWORD, next_url=""):
     data = {"username": user.email, "password": password}
     if next_url:

@@ -14,6 +14,14 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture
+def customer(customer):
+    """This customer reads English pages: the assertions below read the English texts."""
+    customer.language = "en"
+    customer.save(update_fields=["language"])
+    return customer
+
+
 def app_code(page, steps_ahead: int = 0) -> str:
     """What an authenticator app shows for the key the setup page displays."""
     secret = page.locator("#totp-secret").inner_text().replace(" ", "")
