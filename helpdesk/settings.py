@@ -323,6 +323,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "close-solved-tickets": {"task": "tickets.tasks.close_solved_tickets", "schedule": 3600.0},
+    # After-commit reactions to ticket events whose task a broker lost (tickets/events.py).
+    "requeue-event-deliveries": {"task": "tickets.requeue_event_deliveries", "schedule": 60.0},
     "sweep-outbound-mail": {"task": "mailgateway.sweep_outbound", "schedule": 60.0},
     # Agents' notifications held past their per-minute limit go out as one digest.
     "send-agent-digests": {"task": "mailgateway.send_agent_digests", "schedule": 30.0},

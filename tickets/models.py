@@ -510,3 +510,28 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.ticket.number} {self.score}"
+
+
+class EventDelivery(models.Model):
+    """An after-commit subscriber's pending reaction to one event (tickets/events.py).
+
+    Written in the same transaction as the event and deleted in the same transaction as
+    the reaction's own writes, so a reaction is neither lost nor done twice.
+    """
+
+    event = models.ForeignKey(TicketEvent, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.CharField(_("subscriber"), max_length=200)
+    queued_at = models.DateTimeField(_("queued"), default=timezone.now)
+    attempts = models.PositiveIntegerField(_("failed attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("pending event delivery")
+        verbose_name_plural = _("pending event deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "subscriber"], name="delivery_once")
+        ]
+        indexes = [models.Index(fields=["queued_at"], name="delivery_queued")]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber} <- {self.event_id}"

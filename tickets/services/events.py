@@ -3,6 +3,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import User
+from tickets import events
 from tickets.models import EventVerb, Message, Ticket, TicketEvent
 
 
@@ -21,8 +22,9 @@ def event_record(
     message: Message | None = None,
     at=None,
 ) -> TicketEvent:
-    """Writes one line of the audit trail. Called by the services, inside their transaction."""
-    return TicketEvent.objects.create(
+    """Writes one line of the audit trail and publishes it on the event stream
+    (tickets/events.py). Called by the services, inside their transaction."""
+    event = TicketEvent.objects.create(
         ticket=ticket,
         actor=actor,
         verb=verb,
@@ -31,3 +33,5 @@ def event_record(
         message=message,
         created_at=at or timezone.now(),
     )
+    events.publish(event)
+    return event
