@@ -5,13 +5,16 @@ from proof (docs/mail-trust.md rule 6), and nobody else gets in (MAIL.md rule 9;
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from mailgateway.models import InboundStatus
 from tests.factories import CustomerFactory, OrganizationFactory
 from tests.mailgateway.conftest import receive
 from tests.mailgateway.mails import plain
-from tickets.models import MessageKind
+from tickets.models import MessageKind, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +88,16 @@ def test_a_deactivated_requester_s_mail_is_not_added(ticket, requester):
     mail = mail_from(requester, ticket)
     assert mail.status == InboundStatus.REJECTED and mail.ticket is None
     assert ticket.messages.count() == 1
+
+
+def test_an_unverified_mail_past_the_reopen_window_stays_unverified_on_the_new_ticket(
+    ticket, colleague, settings
+):
+    """The follow-up ticket's first message keeps the mail's trust (docs/mail-trust.md
+    rule 6): before issue 16 it lost the unverified marker on the way."""
+    settings.TICKET_REOPEN_DAYS = 30
+    ticket.status, ticket.closed_at = Status.CLOSED, timezone.now() - timedelta(days=31)
+    ticket.save()
+    mail = mail_from(colleague, ticket, headers={})
+    assert mail.ticket != ticket and mail.ticket.linked_ticket == ticket
+    assert (mail.message.author, mail.message.sender_verified) == (colleague, False)
