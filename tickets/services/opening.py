@@ -258,6 +258,7 @@ def _ticket_open(
         created_at=now,
         mail=mail,
     )
+    automatic = mail.automatic
     event_record(
         ticket=ticket,
         actor=actor,
@@ -270,6 +271,5 @@ def _ticket_open(
         },
         message=message,
     )
-    automatic = mail.automatic
     notify.ticket_opened(ticket, actor=actor, first=message, automatic=automatic)
     return ticket
