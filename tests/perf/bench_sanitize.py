@@ -97,7 +97,7 @@ def outlook(paragraphs: int) -> str:
         "</head><body lang=RU link='#0563C1'><div class=WordSection1>"
     )
     para = (
-        "<p class=MsoNormal><span style='font-size:11.0pt;font-family:\"Calibri\",sans-serif;"
+        '<p class=MsoNormal><span style=\'font-size:11.0pt;font-family:"Calibri",sans-serif;'
         "mso-fareast-language:EN-US'>{p}<o:p></o:p></span></p>"
     )
     return head + "".join(para.format(p=PARAGRAPH) for _ in range(paragraphs)) + "</div></body>"
