@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from html.parser import HTMLParser
+from itertools import accumulate
 
 import bleach
 import tinycss2
@@ -192,25 +193,39 @@ def sanitize_for_page(html: str, images: Mapping[str, str] | None = None) -> Saf
     return mark_safe(_cleaner(("cid:", "/files/"), show).clean(html[:MAX_HTML_CHARS]))
 
 
-class _ImageSources(HTMLParser):
-    def __init__(self) -> None:
+_IMG = frozenset({"img"})
+
+
+class _StartTags(HTMLParser):
+    def __init__(self, html: str, names: frozenset[str]) -> None:
         super().__init__(convert_charrefs=True)
-        self.sources: list[str] = []
+        self.names = names
+        self.found: list[tuple[int, str, dict[str, str | None]]] = []
+        # Where each line starts: the parser tells positions as (line, column).
+        self.line_starts = [0, *accumulate(len(line) + 1 for line in html.split("\n"))]
 
     def handle_starttag(self, tag, attrs):
-        if tag == "img":
-            self.sources += [value for name, value in attrs if name == "src" and value]
+        if tag in self.names:
+            line, column = self.getpos()
+            self.found.append((self.line_starts[line - 1] + column, tag, dict(attrs)))
+
+
+def start_tags(html: str, names: frozenset[str]) -> list[tuple[int, str, dict[str, str | None]]]:
+    """The start tags of these names in the HTML, read as a browser would: each with its
+    offset in the string and its attributes (values unescaped)."""
+    html = html[:MAX_HTML_CHARS]
+    parser = _StartTags(html, names)
+    # html.parser is lenient; should it still choke, the tags read so far are kept.
+    with contextlib.suppress(Exception):
+        parser.feed(html)
+        parser.close()
+    return parser.found
 
 
 def referenced_cids(html: str) -> set[str]:
     """The Content-ID keys the HTML's images refer to (cid:...)."""
-    parser = _ImageSources()
-    with contextlib.suppress(Exception):
-        parser.feed(html[:MAX_HTML_CHARS])
-        parser.close()
-    return {
-        content_id_key(source[4:]) for source in parser.sources if source.lower().startswith("cid:")
-    }
+    sources = [attributes.get("src") or "" for _, _, attributes in start_tags(html, _IMG)]
+    return {content_id_key(src[4:]) for src in sources if src.lower().startswith("cid:")}
 
 
 _BLOCK = frozenset(

@@ -16,7 +16,6 @@ as a rejected one, from its ParsedMail; its inline images become placeholders.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable
 
 from django import template
@@ -26,7 +25,13 @@ from django.urls import reverse
 from django.utils.translation import get_language
 
 from helpdesk.csp import allow_mail_styles
-from mailgateway.html import content_id_key, html_to_text, referenced_cids, sanitize_for_page
+from mailgateway.html import (
+    content_id_key,
+    html_to_text,
+    referenced_cids,
+    sanitize_for_page,
+    start_tags,
+)
 from mailgateway.parse import ParsedMail
 from mailgateway.quotes import quote_start, split_quoted
 from tickets.models import Attachment, Message
@@ -35,12 +40,13 @@ register = template.Library()
 
 CACHE_SECONDS = 24 * 3600
 
-_QUOTE_START = re.compile(r"<blockquote\b", re.IGNORECASE)
 # Where a block (or a line) begins: the places the quoted history may be cut off.
-_BLOCK_START = re.compile(r"<(?:div|p|br|hr|blockquote|table|pre|h[1-6])\b", re.IGNORECASE)
+BLOCK_TAGS = frozenset(
+    {"div", "p", "br", "hr", "blockquote", "table", "pre", "h1", "h2", "h3", "h4", "h5", "h6"}
+)
+_LANDMARKS = BLOCK_TAGS | {"img"}
 _MARK = "\ue000"  # a private-use character: marks those places in the text
 _IMAGE = "\ue001"  # and one that stands for an image
-_IMG_START = re.compile(r"<img\b", re.IGNORECASE)
 
 
 def inline_urls(attachments: Iterable[Attachment]) -> dict[str, str]:
@@ -52,31 +58,31 @@ def inline_urls(attachments: Iterable[Attachment]) -> dict[str, str]:
     }
 
 
-def _blockquote_start(html: str) -> int | None:
-    """The first <blockquote> that follows some text of its own."""
-    match = _QUOTE_START.search(html)
-    if match is None or not html_to_text(html[: match.start()]).strip():
+def _blockquote_start(html: str, tags: list[tuple[int, str]]) -> int | None:
+    """The first <blockquote>, if it follows some text of its own."""
+    offset = next((offset for offset, tag in tags if tag == "blockquote"), None)
+    if offset is None or not html_to_text(html[:offset]).strip():
         return None
-    return match.start()
+    return offset
 
 
-def _quote_header_start(html: str) -> int | None:
+def _quote_header_start(html: str, tags: list[tuple[int, str]]) -> int | None:
     """Where a quoted mail's header ("On ... wrote:", "From: ... Sent: ...", "-----Original
     Message-----") begins, at the start of a block, after some text of the reply's own.
 
     The text is read once, with a mark where each block begins; mail.quotes finds the
     header in it, and the earliest mark with only blank text up to the header is the cut.
     """
-    offsets = [match.start() for match in _BLOCK_START.finditer(html)]
+    offsets = [offset for offset, tag in tags if tag != "img"]
     if not offsets:
         return None
     marked, previous = [], 0
-    for offset in offsets:
-        marked += [_unmarked(html[previous:offset]), _MARK]
+    for offset, tag in tags:
+        # An image counts as content: a signature's logo stays with the reply.
+        marked += [_unmarked(html[previous:offset]), _IMAGE if tag == "img" else _MARK]
         previous = offset
     marked.append(_unmarked(html[previous:]))
-    # An image counts as content: a signature's logo stays with the reply.
-    text = html_to_text(_IMG_START.sub(_IMAGE + "<img", "".join(marked)))
+    text = html_to_text("".join(marked))
     lines = text.split("\n")
     start = quote_start([line.replace(_MARK, "").replace(_IMAGE, "") for line in lines])
     if start is None:
@@ -99,7 +105,8 @@ def split_quoted_html(html: str) -> tuple[str, str]:
     """The reply and the quoted history of an HTML body, cut before the first <blockquote>
     that follows some text, or before a quoted mail's header, whichever comes first. The
     halves are sanitized for the page on their own, so neither leaves a tag open."""
-    cuts = [cut for cut in (_blockquote_start(html), _quote_header_start(html)) if cut]
+    tags = [(offset, tag) for offset, tag, _ in start_tags(html, _LANDMARKS)]
+    cuts = [cut for cut in (_blockquote_start(html, tags), _quote_header_start(html, tags)) if cut]
     if not cuts:
         return html, ""
     cut = min(cuts)
