@@ -8,6 +8,7 @@ outside the user's reach, exactly as for one that does not exist.
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import Combinable
 from django.http import Http404
 
 from accounts.models import DepartmentMembership, User
@@ -41,7 +42,7 @@ def tickets_for(user: User) -> QuerySet[Ticket]:
         department_ids = DepartmentMembership.objects.filter(user=user).values("department_id")
         return Ticket.objects.filter(department_id__in=department_ids)
     # Customers: their own tickets, those they follow, and their organization's if shared.
-    visible = Q(requester=user) | Exists(
+    visible: Q | Combinable = Q(requester=user) | Exists(
         TicketParticipant.objects.filter(ticket=OuterRef("pk"), user=user)
     )
     organization = user.organization

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -64,7 +65,7 @@ def capped_count(queryset: QuerySet) -> int:
     return queryset[:COUNT_CAP].count()
 
 
-def staff_tickets(user: User, *, statuses=OPEN_STATUSES) -> QuerySet[Ticket]:
+def staff_tickets(user: User, *, statuses: Iterable[str] = OPEN_STATUSES) -> QuerySet[Ticket]:
     """The user's tickets in these statuses, newest activity first (the foundation's list)."""
     return (
         access.tickets_for(user)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,6 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.decorators import agent_required
 from helpdesk.errors import ServiceError
+from helpdesk.http import AuthenticatedHttpRequest
 from tickets import access, services
 from tickets.forms.staff import AssignForm, MoveForm, PriorityForm, StatusForm
 from tickets.models import Ticket
@@ -25,11 +26,14 @@ from tickets.views.staff.workspace import render_workspace
 
 
 def _apply(
-    request: HttpRequest, ticket: Ticket, form: forms.Form, change: Callable[[dict], object]
+    request: AuthenticatedHttpRequest,
+    ticket: Ticket,
+    form: forms.Form,
+    change: Callable[[dict], object],
 ) -> HttpResponse:
     """Runs one service with the form's values; errors come back on the ticket's page."""
     if not form.is_valid():
-        errors = [error for field_errors in form.errors.values() for error in field_errors]
+        errors = [str(error) for field_errors in form.errors.values() for error in field_errors]
         return render_workspace(request, ticket, control_error=" ".join(errors))
     try:
         change(form.cleaned_data)
@@ -40,7 +44,7 @@ def _apply(
 
 @agent_required
 @require_POST
-def ticket_take(request: HttpRequest, number: int) -> HttpResponse:
+def ticket_take(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     """Take it: the agent assigns the ticket to himself, from the queue or the ticket."""
     ticket = access.ticket_for(request.user, number)
     return _apply(
@@ -55,7 +59,7 @@ def ticket_take(request: HttpRequest, number: int) -> HttpResponse:
 
 @agent_required
 @require_POST
-def ticket_assign(request: HttpRequest, number: int) -> HttpResponse:
+def ticket_assign(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     ticket = access.ticket_for(request.user, number)
     return _apply(
         request,
@@ -69,7 +73,7 @@ def ticket_assign(request: HttpRequest, number: int) -> HttpResponse:
 
 @agent_required
 @require_POST
-def ticket_status(request: HttpRequest, number: int) -> HttpResponse:
+def ticket_status(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     ticket = access.ticket_for(request.user, number)
     return _apply(
         request,
@@ -83,7 +87,7 @@ def ticket_status(request: HttpRequest, number: int) -> HttpResponse:
 
 @agent_required
 @require_POST
-def ticket_priority(request: HttpRequest, number: int) -> HttpResponse:
+def ticket_priority(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     ticket = access.ticket_for(request.user, number)
     return _apply(
         request,
@@ -97,7 +101,7 @@ def ticket_priority(request: HttpRequest, number: int) -> HttpResponse:
 
 @agent_required
 @require_POST
-def ticket_reopen(request: HttpRequest, number: int) -> HttpResponse:
+def ticket_reopen(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     ticket = access.ticket_for(request.user, number)
     return _apply(
         request,
@@ -109,7 +113,7 @@ def ticket_reopen(request: HttpRequest, number: int) -> HttpResponse:
 
 @agent_required
 @require_POST
-def ticket_move(request: HttpRequest, number: int) -> HttpResponse:
+def ticket_move(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     """Moves the ticket (R11); if it leaves the agent's departments he is told so and sent
     back to the queue, since the ticket is no longer his to see."""
     ticket = access.ticket_for(request.user, number)
