@@ -4,6 +4,7 @@ HTML and files of the message, its threading headers. Pure: no database."""
 from __future__ import annotations
 
 import io
+from typing import TypedDict
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -43,7 +44,13 @@ def ticket_content(parsed: ParsedMail) -> tuple[str, str, list[NewAttachment]]:
     return text, parsed.html or "", attachments
 
 
-def threading_fields(parsed: ParsedMail) -> dict[str, str]:
+class ThreadingFields(TypedDict):
+    message_id: str
+    in_reply_to: str
+    references: str
+
+
+def threading_fields(parsed: ParsedMail) -> ThreadingFields:
     return {
         "message_id": parsed.message_id,
         "in_reply_to": parsed.in_reply_to,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
 
 import bleach
@@ -24,6 +25,9 @@ ALLOWED_TAGS = frozenset(
         "th", "thead", "tr", "tt", "u", "ul",
     }
 )  # fmt: skip
+# bleach's attribute callables: (tag, attribute name, value) -> keep it?
+AttributeFilter = Callable[[str, str, str], bool]
+
 ALLOWED_ATTRIBUTES = {
     "*": ["style", "title", "dir", "lang", "align"],
     "a": ["href", "name"],
@@ -93,7 +97,7 @@ def _img_src(tag: str, name: str, value: str) -> bool:
 def sanitize(html: str) -> str:
     """Safe HTML to show inside our page."""
     html = _INVISIBLE.sub("", html[:MAX_HTML_CHARS])
-    attributes = {**ALLOWED_ATTRIBUTES, "img": _img_src}
+    attributes: dict[str, list[str] | AttributeFilter] = {**ALLOWED_ATTRIBUTES, "img": _img_src}
     return bleach.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -115,7 +119,10 @@ def rebalance(html: str) -> str:
     """Sanitizes again for showing, closing what a cut left open; images only from our
     attachment view (the inline cid: images, rewritten to it). The content of scripts and
     styles goes too, should anything but sanitize() have written the HTML."""
-    attributes = {**ALLOWED_ATTRIBUTES, "img": _own_img_src}
+    attributes: dict[str, list[str] | AttributeFilter] = {
+        **ALLOWED_ATTRIBUTES,
+        "img": _own_img_src,
+    }
     return bleach.clean(
         _INVISIBLE.sub("", html[:MAX_HTML_CHARS]),
         tags=ALLOWED_TAGS,

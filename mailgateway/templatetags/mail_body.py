@@ -55,7 +55,7 @@ _ATTR = re.compile(r"""([^\s"'=/>]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
 
 def _attributes(attrs: str) -> dict[str, str]:
     """The attributes of a start tag, by lower-case name, their values unescaped."""
-    found = {}
+    found: dict[str, str] = {}
     for match in _ATTR.finditer(attrs):
         name, value = match.group(1).lower(), match.group(2) or ""
         if value[:1] in ('"', "'"):
