@@ -1,10 +1,9 @@
 """From a parsed mail to what the ticket services take: the sender's address, the text,
-HTML and files of the message, its threading headers. Pure: no database."""
+HTML and files of the message, its threading headers and trust. Pure: no database."""
 
 from __future__ import annotations
 
 import io
-from typing import TypedDict
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from mailgateway.errors import SenderError
 from mailgateway.parse import ParsedMail
+from tickets.services import MailThreading
 from tickets.uploads import NewAttachment, clean_filename, judge_content_type
 
 
@@ -44,15 +44,13 @@ def ticket_content(parsed: ParsedMail) -> tuple[str, str, list[NewAttachment]]:
     return text, parsed.html or "", attachments
 
 
-class ThreadingFields(TypedDict):
-    message_id: str
-    in_reply_to: str
-    references: str
-
-
-def threading_fields(parsed: ParsedMail) -> ThreadingFields:
-    return {
-        "message_id": parsed.message_id,
-        "in_reply_to": parsed.in_reply_to,
-        "references": " ".join(parsed.references),
-    }
+def mail_threading(
+    parsed: ParsedMail, *, sender_verified: bool = True, automatic: bool = False
+) -> MailThreading:
+    return MailThreading(
+        message_id=parsed.message_id,
+        in_reply_to=parsed.in_reply_to,
+        references=" ".join(parsed.references),
+        sender_verified=sender_verified,
+        automatic=automatic,
+    )

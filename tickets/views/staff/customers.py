@@ -10,7 +10,7 @@ from helpdesk.errors import ServiceError
 from helpdesk.http import AuthenticatedHttpRequest
 from tickets import selectors
 from tickets.forms.staff import CustomerSearchForm, TicketForCustomerForm
-from tickets.services.phone import ticket_open_for_customer
+from tickets.services import ticket_open_phone
 
 
 @agent_required
@@ -24,7 +24,7 @@ def ticket_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            ticket = ticket_open_for_customer(
+            ticket = ticket_open_phone(
                 actor=request.user,
                 customer_email=data["customer_email"],
                 customer_name=data["customer_name"],
