@@ -47,13 +47,15 @@ test: $(VENV)/.installed-test messages
 bench: $(VENV)/.installed-test
 	set -e; for script in tests/perf/bench_*.py; do $(BIN)/python $$script; done
 
+# ruff, then mypy over the application code (pyproject's [tool.mypy]; cache in .mypy_cache).
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # The demo's data (var/: database, mail, uploads, broker files) and the caches; not the venvs.
 clean:
-	rm -rf var .pytest_cache .ruff_cache test-artifacts
+	rm -rf var .pytest_cache .ruff_cache .mypy_cache test-artifacts
 
 # Re-resolves pyproject.toml's dependencies (with the test extra) in a fresh venv and pins
 # the result in requirements.lock; run it after changing a dependency, then make test.

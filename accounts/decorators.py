@@ -5,8 +5,10 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
+
+from helpdesk.http import AuthenticatedHttpRequest
 
 View = Callable[..., HttpResponse]
 
@@ -16,7 +18,7 @@ def agent_required(view: View) -> View:
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: AuthenticatedHttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_agent:
             raise PermissionDenied
         return view(request, *args, **kwargs)
@@ -29,7 +31,7 @@ def customer_required(view: View) -> View:
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: AuthenticatedHttpRequest, *args, **kwargs) -> HttpResponse:
         if request.user.is_agent:
             return redirect("staff:dashboard")
         return view(request, *args, **kwargs)

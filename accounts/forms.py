@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from email.utils import getaddresses
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.conf import settings
@@ -13,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import throttle
 from accounts.models import Organization, User, normalize_email, time_zone_choices
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # One person per line of an invitation list; at most this many lines at once.
 INVITATION_LINES_MAX = 200
@@ -43,6 +47,7 @@ class SignInForm(AuthenticationForm):
         A locked address or client is refused before the password is checked, with the
         same words whether or not an account exists.
         """
+        assert self.request is not None, "the sign-in view always passes the request"
         keys = {
             throttle.sign_in_account(): [self.cleaned_data.get("username", "")],
             throttle.sign_in_address(): [throttle.client_address(self.request)],
@@ -105,7 +110,8 @@ class SignUpForm(forms.Form):
         return normalize_email(self.cleaned_data["email"])
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if "email" in data and not self.errors:
             # Per client address and per address signed up (issue 14), existing or not.
             values = [throttle.client_address(self.request), data["email"]]
@@ -145,7 +151,8 @@ class ThrottledEmailForm(EmailForm):
         self.request = request
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if "email" in data:
             values = [throttle.client_address(self.request), data["email"]]
             limit = throttle.mail_requests()
@@ -250,8 +257,14 @@ class InvitationForm(forms.Form):
         return people
 
 
-def _code_field(label: str, *, numeric: bool = True, autofocus: bool = False) -> forms.CharField:
-    attrs = {"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off"}
+def _code_field(
+    label: StrOrPromise, *, numeric: bool = True, autofocus: bool = False
+) -> forms.CharField:
+    attrs: dict[str, str | bool] = {
+        "autocomplete": "one-time-code",
+        "spellcheck": "false",
+        "autocapitalize": "off",
+    }
     if numeric:
         attrs.update(inputmode="numeric", pattern="[0-9 ]*", maxlength="8")
     if autofocus:

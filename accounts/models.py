@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -109,6 +110,11 @@ class User(AbstractBaseUser):
     )
 
     objects = UserManager()
+    # Set on the instance at run time, declared for the type checker: the authentication
+    # backend that accepted the user (auth.login reads it), and django-otp's middleware's
+    # check that this session passed the second factor.
+    backend: str
+    is_verified: Callable[[], bool]
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

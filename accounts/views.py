@@ -48,6 +48,7 @@ from accounts.forms import (
 )
 from accounts.models import User
 from helpdesk.errors import ServiceError
+from helpdesk.http import AuthenticatedHttpRequest
 
 # The token of a password link moves from the URL into the session before the form shows,
 # so that it cannot leak through the Referer header (as Django's own reset view does).
@@ -297,7 +298,7 @@ def password_link(request: HttpRequest, uidb64: str, token: str, kind: str) -> H
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Name, language and time zone (P8); the middleware applies them on every page."""
     user = request.user
     initial = {"name": user.name, "language": user.language, "time_zone": user.time_zone}
@@ -320,7 +321,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @agent_required
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
     """An agent switches his mail notifications on and off."""
     form = NotificationsForm(request.POST)
     if form.is_valid():
@@ -330,7 +331,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
 
 @agent_required
-def invite(request: HttpRequest) -> HttpResponse:
+def invite(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Agents invite one customer or an organization's list; each gets a set-password link."""
     form = InvitationForm(request.POST or None, initial={"language": settings.LANGUAGE_CODE})
     if request.method == "POST" and form.is_valid():
@@ -350,7 +351,7 @@ def invite(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/invite.html", {"form": form, "nav": "invite"})
 
 
-def _two_factor_page(request: HttpRequest, status: int = 200, **forms) -> HttpResponse:
+def _two_factor_page(request: AuthenticatedHttpRequest, status: int = 200, **forms) -> HttpResponse:
     """Settings > Two-factor authentication: the setup, or the forms once it is on."""
     user = request.user
     required = settings.ACCOUNTS_STAFF_2FA_REQUIRED and user.is_agent
@@ -377,7 +378,7 @@ def _two_factor_verified(view: View) -> View:
     """Changes to a second factor that is on need a session that proved it."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: AuthenticatedHttpRequest, *args, **kwargs) -> HttpResponse:
         if not selectors.has_two_factor(request.user, cached=False):
             return redirect("accounts:two_factor")
         if not request.user.is_verified():
@@ -390,7 +391,7 @@ def _two_factor_verified(view: View) -> View:
 @never_cache
 @login_required
 @sensitive_post_parameters("code")
-def two_factor(request: HttpRequest) -> HttpResponse:
+def two_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Set up the authenticator app: scan, confirm with a code, see the recovery codes."""
     if selectors.has_two_factor(request.user, cached=False):
         return _two_factor_verified(_two_factor_page)(request)
@@ -413,7 +414,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 @login_required
 @_two_factor_verified
 @sensitive_post_parameters("regenerate-code")
-def two_factor_regenerate(request: HttpRequest) -> HttpResponse:
+def two_factor_regenerate(request: AuthenticatedHttpRequest) -> HttpResponse:
     """New recovery codes for a code from the app; the old ones stop working."""
     form = _regenerate_form(request.POST)
     keys = _sign_in_keys(request, request.user)
@@ -431,7 +432,7 @@ def two_factor_regenerate(request: HttpRequest) -> HttpResponse:
 @login_required
 @_two_factor_verified
 @sensitive_post_parameters("password", "code")
-def two_factor_disable(request: HttpRequest) -> HttpResponse:
+def two_factor_disable(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Switching the second factor off takes the password and a code (or a recovery code)."""
     user = request.user
     form = TwoFactorDisableForm(request.POST)
@@ -459,7 +460,7 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def two_factor_qr(request: HttpRequest) -> HttpResponse:
+def two_factor_qr(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The QR code of the secret being set up, drawn here (no third party sees the secret)."""
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).order_by("-pk").first()
     if device is None:
@@ -470,7 +471,7 @@ def two_factor_qr(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def recovery_codes(request: HttpRequest) -> HttpResponse:
+def recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The new recovery codes, shown this once."""
     codes = request.session.pop(RECOVERY_SESSION_KEY, None)
     if not codes:

@@ -20,7 +20,8 @@ MAIL_STYLES = {"style-src-attr": [UNSAFE_INLINE]}
 def allow_mail_styles(request: HttpRequest | None) -> None:
     """Called while rendering a mail's HTML: this page's policy lets its style attributes be."""
     if request is not None:
-        request.shows_mail_html = True
+        # A mark on this request only, read by the middleware below.
+        request.shows_mail_html = True  # type: ignore[attr-defined]
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):

@@ -1,4 +1,11 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ServiceError(Exception):
@@ -6,7 +13,7 @@ class ServiceError(Exception):
 
     default_message = _("This action is not allowed.")
 
-    def __init__(self, message: str | None = None) -> None:
+    def __init__(self, message: StrOrPromise | None = None) -> None:
         self.message = message or self.default_message
         super().__init__(str(self.message))
 

@@ -5,10 +5,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from helpdesk import health as health_report
+from helpdesk.http import AuthenticatedHttpRequest
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Agents land in the staff portal, customers in their personal account."""
     return redirect("staff:dashboard" if request.user.is_agent else "portal:tickets")
 

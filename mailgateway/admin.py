@@ -39,7 +39,8 @@ class MailboxForm(forms.ModelForm):
         return self.cleaned_data["password"] or (self.instance.password if self.instance else "")
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("oauth2_account"):
             cleaned["password"] = ""  # the token signs in; no password is kept beside it
         elif "password" in cleaned and not cleaned["password"]:
@@ -107,12 +108,12 @@ class InboundMailAdmin(admin.ModelAdmin):
     actions = ["reprocess"]
     change_list_template = "admin/mailgateway/inboundmail/change_list.html"
     change_form_template = "admin/mailgateway/inboundmail/change_form.html"
-    fields = ["status", "error_kind", "last_error", "attempts", "classification", "source",
-              "mailbox", "uidvalidity", "uid", "source_id", "envelope_sender",
-              "envelope_recipients", "from_email", "subject", "message_id_header", "size",
-              "sha256", "department", "ticket", "message", "duplicate_of", "received_at",
-              "processed_at"]  # fmt: skip
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "status", "error_kind", "last_error", "attempts", "classification", "source", "mailbox",
+        "uidvalidity", "uid", "source_id", "envelope_sender", "envelope_recipients", "from_email",
+        "subject", "message_id_header", "size", "sha256", "department", "ticket", "message",
+        "duplicate_of", "received_at", "processed_at",
+    )  # fmt: skip
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -125,7 +126,7 @@ class InboundMailAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("ticket"))
     def ticket_link(self, mail: InboundMail) -> str:
-        return f"#{mail.ticket.number}" if mail.ticket_id else "—"
+        return f"#{mail.ticket.number}" if mail.ticket else "—"
 
     @admin.action(description=_("Reprocess the selected failed or quarantined mail"))
     def reprocess(self, request: HttpRequest, queryset) -> None:

@@ -97,11 +97,11 @@ def decode_words(value: str, defects: list[str], *, hint: str | None = None) -> 
     if len(pieces) == 1 and pieces[0][0] is None:
         return _decode_raw(value, defects, hint)
     out = []
-    for codec, data in pieces:
-        if codec is None:
-            out.append(_decode_raw(data, defects, hint))
+    for codec, piece in pieces:
+        if isinstance(piece, str):  # (None, text)
+            out.append(_decode_raw(piece, defects, hint))
         else:
-            out.append(decode_bytes(data, codec or None, defects, hint=hint))
+            out.append(decode_bytes(piece, codec or None, defects, hint=hint))
     return "".join(out)
 
 

@@ -7,6 +7,7 @@ outbox rows it writes commit with the inbound mail's status (MAIL.md rules 5 and
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.mail import mail_admins
@@ -26,8 +27,8 @@ def bounce_received(
     *,
     addresses: list[str],
     mail: InboundMail,
-    returned_message_ids: list[str] = (),
-    outbound_ids: list[int] = (),
+    returned_message_ids: Sequence[str] = (),
+    outbound_ids: Sequence[int] = (),
     reason: str = "",
 ) -> None:
     """A delivery report proved to be about mail of ours: that mail is marked bounced, and

@@ -25,7 +25,7 @@ from itertools import accumulate
 import bleach
 import tinycss2
 from bleach.css_sanitizer import CSSSanitizer
-from bleach.html5lib_shim import Filter
+from bleach.html5lib_shim import Filter  # type: ignore[attr-defined]  # re-exported, not in the stubs
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -42,7 +42,9 @@ ALLOWED_TAGS = frozenset(
 # Cleaner lets them through (a stripped tag would leave its content as text) for
 # _DropInvisible to remove whole.
 INVISIBLE_TAGS = frozenset({"script", "style", "head", "title", "xml", "template", "noscript"})
-ALLOWED_ATTRIBUTES = {
+# bleach's attribute rules: names to keep, or a callable (tag, name, value) -> keep it?
+AttributeRule = list[str] | Callable[[str, str, str], bool]
+ALLOWED_ATTRIBUTES: dict[str, list[str]] = {
     "*": ["style", "title", "dir", "lang", "align"],
     "a": ["href", "name"],
     "img": ["src", "alt", "width", "height"],
@@ -169,9 +171,13 @@ class _ShowOnPage(Filter):
 
 def _cleaner(image_prefixes: tuple[str, ...], *filters) -> bleach.Cleaner:
     """A new Cleaner each time: a Cleaner is not thread-safe."""
+    attributes: dict[str, AttributeRule] = {
+        **ALLOWED_ATTRIBUTES,
+        "img": _image_sources(*image_prefixes),
+    }
     return bleach.Cleaner(
         tags=ALLOWED_TAGS | INVISIBLE_TAGS,
-        attributes={**ALLOWED_ATTRIBUTES, "img": _image_sources(*image_prefixes)},
+        attributes=attributes,
         protocols=ALLOWED_PROTOCOLS,
         strip=True,
         strip_comments=True,

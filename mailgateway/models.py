@@ -9,6 +9,8 @@ crash never flushed. Lists never load the bytes (`InboundMail.objects` defers th
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -92,7 +94,7 @@ class Mailbox(models.Model):
         """Failing for longer than MAIL_MAILBOX_ALERT_MINUTES: administrators are told."""
         if self.failing_since is None:
             return False
-        limit = timezone.timedelta(minutes=settings.MAIL_MAILBOX_ALERT_MINUTES)
+        limit = timedelta(minutes=settings.MAIL_MAILBOX_ALERT_MINUTES)
         return timezone.now() - self.failing_since >= limit
 
 
@@ -127,12 +129,15 @@ class ErrorKind(models.TextChoices):
 class InboundMailQuerySet(models.QuerySet):
     def stale(self, minutes: int | None = None):
         minutes = settings.MAIL_STALE_MINUTES if minutes is None else minutes
-        cutoff = timezone.now() - timezone.timedelta(minutes=minutes)
+        cutoff = timezone.now() - timedelta(minutes=minutes)
         pending = (InboundStatus.PENDING, InboundStatus.PROCESSING, InboundStatus.FAILED)
         return self.filter(status__in=pending, received_at__lt=cutoff)
 
 
-class InboundMailManager(models.Manager.from_queryset(InboundMailQuerySet)):
+_InboundMailManagerBase = models.Manager.from_queryset(InboundMailQuerySet)
+
+
+class InboundMailManager(_InboundMailManagerBase):
     def get_queryset(self):
         return super().get_queryset().defer("raw")
 

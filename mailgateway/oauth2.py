@@ -18,6 +18,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import mail_admins
@@ -44,8 +45,8 @@ def xoauth2(username: str, token: str) -> str:
     return f"user={username}\x01auth=Bearer {token}\x01\x01"
 
 
-def _post(url: str, form: dict[str, str]) -> dict:
-    """POSTs a form to an endpoint of the provider; its JSON answer, or TokenError."""
+def _post(url: str, form: dict[str, str]) -> dict[str, Any]:
+    """POSTs a form to an endpoint of the provider; its JSON object, or TokenError."""
     request = urllib.request.Request(  # noqa: S310 (an https URL the administrator set)
         url,
         data=urllib.parse.urlencode(form).encode(),
@@ -54,7 +55,7 @@ def _post(url: str, form: dict[str, str]) -> dict:
     )
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
-            return json.loads(response.read())
+            answer = json.loads(response.read())
     except urllib.error.HTTPError as exc:
         body = exc.read()[:500].decode(errors="replace")
         try:
@@ -64,6 +65,9 @@ def _post(url: str, form: dict[str, str]) -> dict:
         raise TokenError(f"token endpoint answered {exc.code}: {body}", error=error) from exc
     except (OSError, ValueError) as exc:
         raise TokenError(f"token endpoint unreachable: {exc}") from exc
+    if not isinstance(answer, dict):
+        raise TokenError(f"token endpoint answered no JSON object: {str(answer)[:300]}")
+    return answer
 
 
 def _client(account: OAuth2Account, **form: str) -> dict[str, str]:

@@ -21,6 +21,7 @@ from email.feedparser import BytesFeedParser
 from email.message import Message as MimePart
 from email.policy import Compat32
 from email.utils import parsedate_to_datetime
+from typing import cast
 
 from mailgateway.charsets import charset_name, decode_bytes
 from mailgateway.headers import (
@@ -114,13 +115,17 @@ class _DepthLimitedParser(BytesFeedParser):
     costs the same: linear time.
     """
 
+    # The feed parser's own state, which typeshed does not declare.
+    _msgstack: list[MimePart]
+    _cur: MimePart
+
     def __init__(self, *, max_depth: int, **kwargs) -> None:
         super().__init__(**kwargs)
         self.max_depth = max_depth
         self.cut = False
 
     def _parse_headers(self, lines):
-        super()._parse_headers(lines)
+        super()._parse_headers(lines)  # type: ignore[misc]  # private, absent from typeshed
         # _msgstack holds the part being read and its ancestors: its length is the depth.
         if len(self._msgstack) > self.max_depth and self._cur.get_content_maintype() in (
             "multipart",
@@ -153,7 +158,9 @@ def parse(raw: bytes, *, envelope_recipients: tuple[str, ...] | list[str] = ()) 
         mail = _parse(raw, envelope_recipients, lazy)
         if mail is not None:
             return mail
-    return _parse(raw, envelope_recipients, [])
+    mail = _parse(raw, envelope_recipients, [])
+    assert mail is not None, "without placeholders a mail is never parsed again"
+    return mail
 
 
 def _lazy_regions(raw: bytes) -> list[tuple[int, int]]:
@@ -377,7 +384,7 @@ def _leftovers(part: MimePart, state: WalkState) -> None:
 
 
 def _parse_structure(
-    parts: list[MimePart],
+    parts: list[MimePart | str],
     state: WalkState,
     depth: int,
     multipart_type: str,
@@ -408,7 +415,7 @@ def _parse_structure(
                 continue
             subtype = ctype.split("/", 1)[1]
             _parse_structure(
-                part.get_payload(),
+                cast("list[MimePart | str]", part.get_payload()),
                 state,
                 depth + 1,
                 subtype,
@@ -479,7 +486,7 @@ def _report_part(leaf: Leaf, state: WalkState, multipart_type: str) -> None:
     """Bounces and receipts: the recipients' status and the Message-ID of the returned mail."""
     ctype = leaf.content_type
     if ctype == "message/delivery-status":
-        blocks = leaf.part.get_payload()
+        blocks = cast("list[MimePart] | str", leaf.part.get_payload())
         if isinstance(blocks, list):
             for block in blocks[1:] or blocks:
                 recipient = str(
@@ -495,12 +502,13 @@ def _report_part(leaf: Leaf, state: WalkState, multipart_type: str) -> None:
                 )
     elif ctype in ("message/rfc822", "text/rfc822-headers", "message/rfc822-headers"):
         if multipart_type == "report" or state.report_type:
-            inner = leaf.part.get_payload(0) if leaf.part.is_multipart() else None
+            inner = cast("MimePart", leaf.part.get_payload(0)) if leaf.part.is_multipart() else None
             if inner is None:
-                inner, _cut = message_from_bytes(leaf.part.get_payload(decode=True) or b"")
+                decoded = cast("bytes | None", leaf.part.get_payload(decode=True))
+                inner, _cut = message_from_bytes(decoded or b"")
             state.returned_ids.extend(message_ids(inner.get("message-id")))
     elif ctype == "message/disposition-notification":
-        blocks = leaf.part.get_payload()
+        blocks = cast("list[MimePart] | str", leaf.part.get_payload())
         if isinstance(blocks, list):
             for block in blocks:
                 state.returned_ids.extend(message_ids(block.get("original-message-id")))

@@ -8,6 +8,7 @@ import binascii
 import html as html_lib
 import mimetypes
 from email.message import Message as MimePart
+from typing import cast
 
 import tnefparse
 
@@ -29,7 +30,7 @@ def payload(leaf: Leaf, state: WalkState) -> bytes:
     part = leaf.part
     if part.is_multipart():  # message/rfc822, delivery-status: the part's own bytes
         try:
-            inner = part.get_payload()
+            inner = cast("list[MimePart]", part.get_payload())
             if leaf.content_type == "message/rfc822" and len(inner) == 1:
                 return inner[0].as_bytes()
             return b"\n".join(block.as_bytes() for block in inner)

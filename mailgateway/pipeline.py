@@ -228,9 +228,8 @@ def _deliver(mail: InboundMail, raw: bytes) -> Outcome:
     if kind == Classification.OWN_LOOP:
         logger.info("inbound mail %s is our own mail come back: no ticket flow", mail.pk)
         return Outcome(InboundStatus.IGNORED, _("Our own mail came back (mail loop)."))
-    duplicate = (
-        InboundMail.objects.get(pk=mail.first_copy) if getattr(mail, "first_copy", None) else None
-    )
+    first_copy = getattr(mail, "first_copy", None)
+    duplicate = InboundMail.objects.get(pk=first_copy) if first_copy else None
     if duplicate is not None:
         return Outcome(
             InboundStatus.IGNORED,
@@ -240,7 +239,8 @@ def _deliver(mail: InboundMail, raw: bytes) -> Outcome:
         )
     ours = our_addresses()
     addresses = delivery_addresses(mail, parsed)
-    default = mail.mailbox.default_department if mail.mailbox_id else None
+    mailbox = mail.mailbox
+    default = mailbox.default_department if mailbox is not None else None
     department = department_for(addresses, ours, default)
     if kind in (Classification.BOUNCE, Classification.READ_RECEIPT):
         return report_file(mail, parsed, kind, addresses, department)
@@ -253,7 +253,7 @@ def _deliver(mail: InboundMail, raw: bytes) -> Outcome:
     thread = thread_find(parsed, addresses)
     linked = None
     if thread is not None:
-        if access.may_write(user, thread.ticket):
+        if user is not None and access.may_write(user, thread.ticket):
             return _append(mail, parsed, kind, user, thread, addresses, ours)
         linked = thread.ticket  # a stranger: a new ticket that points at it (rule 9)
     if kind == Classification.OUT_OF_OFFICE:
@@ -285,8 +285,9 @@ def inbound_accept(*, actor: User, mail: InboundMail) -> Ticket:
         department = mail.department
         if department is None or not access.can_work_department(actor, department):
             raise NotPermitted(_("You do not work in the department of this mail."))
-        if mail.first_copy:
-            first = InboundMail.objects.select_related("ticket").get(pk=mail.first_copy)
+        first_copy: int | None = getattr(mail, "first_copy", None)  # the annotation above
+        if first_copy:
+            first = InboundMail.objects.select_related("ticket").get(pk=first_copy)
             _finish(
                 mail,
                 Outcome(
@@ -296,11 +297,14 @@ def inbound_accept(*, actor: User, mail: InboundMail) -> Ticket:
                     duplicate_of=first,
                 ),
             )
-            return first.ticket
+            ticket = first.ticket
+            assert ticket is not None, "a copy that made a ticket message has its ticket"
+            return ticket
         outcome = _accepted(
             mail, parse(raw_load(mail.pk), envelope_recipients=mail.envelope_recipients), actor
         )
         _finish(mail, outcome)
+    assert outcome.ticket is not None, "a done outcome opened its ticket"
     return outcome.ticket
 
 
@@ -318,8 +322,10 @@ def _accepted(mail: InboundMail, parsed: ParsedMail, actor: User) -> Outcome:
         user, _created = customer_get_or_create(email=sender, name=parsed.from_name)
         thread = thread_find(parsed, delivery_addresses(mail, parsed))
         linked = thread.ticket if thread is not None else None
+        department = mail.department
+        assert department is not None, "inbound_accept checked the department"
         outcome = _open(
-            mail, parsed, kind, user, sender, mail.department, linked, our_addresses(),
+            mail, parsed, kind, user, sender, department, linked, our_addresses(),
             accepted_by=actor,
         )  # fmt: skip
     except (SenderError, OperatorError) as exc:

@@ -40,7 +40,7 @@ def trusted_results(parsed: ParsedMail) -> list[authres.AuthenticationResultsHea
     down to the first one another host wrote (anything below an untrusted hop may have
     been written by the sender himself). None when no authserv-id is configured."""
     trusted = {name.lower() for name in settings.MAIL_TRUSTED_AUTHSERV_IDS}
-    found = []
+    found: list[authres.AuthenticationResultsHeader] = []
     if not trusted:
         return found
     for value in parsed.authentication_results:

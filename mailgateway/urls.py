@@ -12,6 +12,7 @@ from functools import wraps
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.urls import path, re_path
+from django.views.decorators.csrf import csrf_exempt
 
 from mailgateway import views
 from mailgateway.errors import TemporaryStoreError
@@ -31,8 +32,7 @@ def secret_required(view):
             # Our storage failed (issue 18): 503, which the providers retry.
             return HttpResponse(status=503, headers={"Retry-After": "300"})
 
-    guarded.csrf_exempt = True
-    return guarded
+    return csrf_exempt(guarded)
 
 
 urlpatterns = [

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import Combinable
 from django.http import Http404
 from django.utils import timezone
 
@@ -58,7 +59,7 @@ def tickets_for(user: User) -> QuerySet[Ticket]:
         department_ids = DepartmentMembership.objects.filter(user=user).values("department_id")
         return Ticket.objects.filter(department_id__in=department_ids)
     # Customers: their own tickets, those they follow, and their organization's if shared.
-    visible = Q(requester=user) | Exists(
+    visible: Q | Combinable = Q(requester=user) | Exists(
         TicketParticipant.objects.filter(ticket=OuterRef("pk"), user=user)
     )
     organization = user.organization

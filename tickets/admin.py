@@ -54,8 +54,7 @@ class TicketEventInline(admin.TabularInline):
     model = TicketEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "actor", "verb", "before", "after"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "actor", "verb", "before", "after")
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F
@@ -139,7 +139,7 @@ def deliver(delivery_id: int) -> bool:
         raise
 
 
-def deliveries_requeue(now=None) -> int:
+def deliveries_requeue(now: datetime | None = None) -> int:
     """Enqueues pending deliveries whose task was lost (beat, every minute)."""
     now = now or timezone.now()
     stale = list(

@@ -84,7 +84,7 @@ def _decode(cursor: str, model: type[models.Model], keys: Sequence[SortKey]) -> 
         return None
     if not isinstance(values, list) or len(values) != len(keys):
         return None
-    typed = []
+    typed: list[Any] = []
     for key, value in zip(keys, values, strict=True):
         field = model._meta.pk if key.field in ("pk", "id") else model._meta.get_field(key.field)
         if value is None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -9,6 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tickets.uploads import download_name, storage_extension
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 class MailPolicy(models.TextChoices):
@@ -172,7 +176,7 @@ class Ticket(models.Model):
         blank=True,
         related_name="tickets",
     )
-    participants = models.ManyToManyField(
+    participants: models.ManyToManyField[User, TicketParticipant] = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("participants"),
         through="TicketParticipant",

@@ -20,6 +20,7 @@ it (and our gateway then recognises the answer as automatic).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.encoders import encode_base64
 from email.header import Header
@@ -28,9 +29,11 @@ from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr
+from typing import cast
 
 from django.conf import settings
 from django.template import Context
+from django.template.backends.django import Template as DjangoTemplate
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -125,8 +128,11 @@ class Draft:
         part = MIMEBase(maintype or "application", subtype or "octet-stream")
         part.set_payload(data)
         encode_base64(part)
-        name = filename if filename.isascii() else ("utf-8", "", filename)
-        part.add_header("Content-Disposition", "attachment", filename=name)
+        # Non-ASCII names as RFC 2231 parameters (charset, language, value).
+        param: str | tuple[str, str, str] = (
+            filename if filename.isascii() else ("utf-8", "", filename)
+        )
+        part.add_header("Content-Disposition", "attachment", filename=param)
         self.mime.attach(part)
 
 
@@ -179,7 +185,7 @@ def render_plain(template_name: str, context: dict) -> str:
     """A text/plain part or a header: rendered with autoescape off, whatever the template
     says, so that `Can't pay <invoice> & "more"` reaches the reader as written (issue 14).
     HTML parts go through render_to_string and stay escaped."""
-    template = get_template(template_name).template
+    template = cast(DjangoTemplate, get_template(template_name)).template
     return template.render(Context(context, autoescape=False))
 
 
@@ -206,12 +212,13 @@ def _mime(
     html: str,
     from_address: str,
     to: list[str],
-    cc: list[str] = (),
+    cc: Sequence[str] = (),
     reply_to: str = "",
     headers: dict[str, str],
 ) -> MimeMessage:
     mime = MIMEMultipart("alternative")
-    mime["Subject"] = _header("Subject", subject)
+    # A Header object (encoded words) is what compat32 messages take; typeshed says str.
+    mime["Subject"] = _header("Subject", subject)  # type: ignore[assignment]
     mime["From"] = from_address
     mime["To"] = ", ".join(to)
     if cc:
@@ -237,7 +244,7 @@ def _customer_mail(
     ticket: Ticket,
     recipient: User,
     context: dict,
-    cc: list[User] = (),
+    cc: Sequence[User] = (),
     answering: Message | None = None,
     thread: dict[str, str] | None = None,
     message: Message | None = None,
@@ -282,7 +289,7 @@ def _customer_mail(
 
 
 def reply(
-    message: Message, *, to: User, cc: list[User] = (), rating: dict[str, str] | None = None
+    message: Message, *, to: User, cc: Sequence[User] = (), rating: dict[str, str] | None = None
 ) -> Draft:
     """An agent's public answer, as ordinary correspondence (R6, R8, R12, R13); `rating`
     holds the rating links when the answer solves the ticket."""

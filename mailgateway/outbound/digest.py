@@ -60,11 +60,10 @@ def _digest_one(address: str) -> int | None:
                 last_error="the recipient no longer has access",
                 updated_at=now,
             )
-        if not visible:
+        if agent is None or not visible:
             return None
-        digest = outbox.queue(
-            compose.agent_digest(agent, [(row.subject, row.ticket) for row in visible])
-        )
+        listed = [(row.subject, row.ticket) for row in visible if row.ticket]
+        digest = outbox.queue(compose.agent_digest(agent, listed))
         OutboundMail.objects.filter(pk__in=[row.pk for row in visible]).update(
             status=OutboundStatus.DIGESTED,
             last_error=f"sent in the digest {digest.message_id}",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import smtplib
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
@@ -420,8 +421,8 @@ def suppression_add(*, address: str, reason: str, outbound: OutboundMail | None 
 
 def bounces_record(
     *,
-    message_ids: list[str] = (),
-    outbound_ids: list[int] = (),
+    message_ids: Sequence[str] = (),
+    outbound_ids: Sequence[int] = (),
     addresses: list[str],
     reason: str,
 ) -> int:
@@ -438,9 +439,9 @@ def bounces_record(
         row.updated_at = timezone.now()
         row.save(update_fields=["status", "last_error", "updated_at"])
     for address in dict.fromkeys(a.lower() for a in addresses):
-        row = next((r for r in rows if address in {x.lower() for x in r.recipients}), None)
-        if row is not None:
-            suppression_add(address=address, reason=reason, outbound=row)
+        sent = next((r for r in rows if address in {x.lower() for x in r.recipients}), None)
+        if sent is not None:
+            suppression_add(address=address, reason=reason, outbound=sent)
     return len(rows)
 
 

@@ -27,6 +27,7 @@ class OAuth2EmailBackend(EmailBackend):
         opened = super().open()
         if not opened:
             return opened
+        assert self.connection is not None, "open() connected"
         self.connection.ehlo_or_helo_if_needed()
         try:
             self.connection.auth(

@@ -14,7 +14,7 @@ from email import policy
 from email.message import EmailMessage as MimeMessage
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.core.mail.message import sanitize_address
 
@@ -89,7 +89,7 @@ class RawEmail(EmailMultiAlternatives):
         self.raw = raw
         self.envelope_recipients = list(recipients)
 
-    def message(self) -> RawMime:  # type: ignore[override]
+    def message(self) -> RawMime:
         return RawMime(self.raw)
 
     def recipients(self) -> list[str]:
@@ -121,6 +121,7 @@ def send_raw(raw: bytes, *, sender: str, recipients: list[str], connection=None)
     others (issue 18): they must not be counted as sent. Other backends refuse nothing
     one by one."""
     connection = connection or get_connection(fail_silently=False)
+    message: EmailMessage
     if uses_mime(connection):
         message = RawEmail(
             raw, sender=sender, recipients=recipients, inspectable=keeps_messages(connection)
@@ -135,13 +136,15 @@ def send_raw(raw: bytes, *, sender: str, recipients: list[str], connection=None)
     opened = connection.open()
     refused: Refused = {}
     smtp = connection.connection
+    assert smtp is not None, "open() connected"
     send = smtp.sendmail
 
     def keeping_refused(*args, **kwargs):
         refused.update(send(*args, **kwargs))
         return refused
 
-    smtp.sendmail = keeping_refused
+    # This connection's own sendmail, for this one mail (the finally block restores it).
+    smtp.sendmail = keeping_refused  # type: ignore[method-assign]
     try:
         if not message.send(fail_silently=False):
             raise RuntimeError("the mail backend accepted nothing")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from typing import AnyStr
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.lmtp import LMTP
@@ -136,13 +137,14 @@ class InboundHandler:
         return NO_SPACE if is_no_space(error) else TEMPORARY
 
 
-class _Replies:
+class _Replies(SMTP):
     """Our enhanced status code for "too big", where aiosmtpd words it its own way."""
 
-    async def push(self, status: str) -> None:
-        if status.startswith("552 Error"):
-            status = TOO_BIG
-        await super().push(status)
+    async def push(self, status: AnyStr) -> None:
+        if isinstance(status, str) and status.startswith("552 Error"):
+            await super().push(TOO_BIG)
+        else:
+            await super().push(status)
 
 
 class HelpdeskSMTP(_Replies, SMTP):

@@ -23,6 +23,7 @@ import re
 import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from typing import cast
 
 from django.conf import settings
 from django.utils import timezone
@@ -100,14 +101,14 @@ def _tls() -> ssl.SSLContext:
 
 def _token(mailbox: Mailbox) -> str | None:
     """The OAuth2 access token to sign in with, or None for a password mailbox."""
-    if mailbox.oauth2_account_id is None:
-        return None
-    return oauth2.access_token(mailbox.oauth2_account)
+    account = mailbox.oauth2_account
+    return None if account is None else oauth2.access_token(account)
 
 
 def _refused(mailbox: Mailbox, error: Exception) -> MailboxError:
     """The server refused our token: take a fresh one next time, and say what happened."""
-    oauth2.access_token_discard(mailbox.oauth2_account)
+    if mailbox.oauth2_account is not None:
+        oauth2.access_token_discard(mailbox.oauth2_account)
     return MailboxError(f"XOAUTH2 sign-in of {mailbox.username} refused: {error}")
 
 
@@ -117,6 +118,7 @@ def _refused(mailbox: Mailbox, error: Exception) -> MailboxError:
 @contextmanager
 def imap_session(mailbox: Mailbox) -> Iterator[imaplib.IMAP4]:
     token = _token(mailbox)  # before connecting: no token, no connection
+    conn: imaplib.IMAP4
     if mailbox.security == Security.SSL:
         conn = imaplib.IMAP4_SSL(mailbox.host, mailbox.port, ssl_context=_tls(), timeout=TIMEOUT)
     else:
@@ -168,11 +170,12 @@ def imap_fetch(mailbox: Mailbox) -> int:
     stored = 0
     with imap_session(mailbox) as conn:
         _ok(conn.select(_quote(mailbox.folder)), f"SELECT {mailbox.folder}")
-        validity = _UIDVALIDITY.search(b" ".join(conn.untagged_responses.get("OK", [])))
-        uidvalidity = int(conn.untagged_responses.get("UIDVALIDITY", [b"0"])[0] or 0)
+        ok_lines = [r for r in conn.untagged_responses.get("OK", []) if isinstance(r, bytes)]
+        validity = _UIDVALIDITY.search(b" ".join(ok_lines))
+        uidvalidity = int(cast(bytes, conn.untagged_responses.get("UIDVALIDITY", [b"0"])[0]) or 0)
         if not uidvalidity and validity:
             uidvalidity = int(validity.group(1))
-        found = _ok(conn.uid("SEARCH", None, "UNDELETED"), "UID SEARCH")
+        found = _ok(conn.uid("SEARCH", "UNDELETED"), "UID SEARCH")
         uids = [int(u) for u in b" ".join(found).split()][:BATCH]
         if not uids:
             return 0
@@ -245,6 +248,7 @@ def _imap_done(conn: imaplib.IMAP4, mailbox: Mailbox, uid: int) -> None:
 @contextmanager
 def pop3_session(mailbox: Mailbox) -> Iterator[poplib.POP3]:
     token = _token(mailbox)
+    conn: poplib.POP3
     if mailbox.security == Security.SSL:
         conn = poplib.POP3_SSL(mailbox.host, mailbox.port, context=_tls(), timeout=TIMEOUT)
     else:
@@ -268,13 +272,14 @@ def _pop3_xoauth2(conn: poplib.POP3, mailbox: Mailbox, token: str) -> None:
     """SASL AUTH (RFC 5034) with XOAUTH2; poplib has no public call for it, so this uses its
     command helper. The response goes after the "+" prompt, not in the command line, which
     RFC 5034 limits to 255 octets (a Microsoft 365 token alone is longer)."""
-    conn._shortcmd("AUTH XOAUTH2")
+    shortcmd = conn._shortcmd  # type: ignore[attr-defined]  # private, absent from typeshed
+    shortcmd("AUTH XOAUTH2")
     response = base64.b64encode(oauth2.xoauth2(mailbox.username, token).encode()).decode()
     try:
-        answer = conn._shortcmd(response)
+        answer = shortcmd(response)
         if not answer.startswith(b"+OK"):
             # A refusal comes as a "+ <JSON error>" challenge; the empty answer gets -ERR.
-            conn._shortcmd("")
+            shortcmd("")
             raise poplib.error_proto(answer)
     except poplib.error_proto as exc:
         raise _refused(mailbox, exc) from exc
@@ -285,12 +290,12 @@ def pop3_fetch(mailbox: Mailbox) -> int:
     with pop3_session(mailbox) as conn:
         uidl = {}
         for line in conn.uidl()[1]:
-            number, _, unique = line.decode("ascii", "replace").partition(" ")
-            uidl[int(number)] = unique.strip()
+            position, _, unique = line.decode("ascii", "replace").partition(" ")
+            uidl[int(position)] = unique.strip()
         sizes = {}
         for line in conn.list()[1]:
-            number, _, size = line.decode("ascii", "replace").partition(" ")
-            sizes[int(number)] = int(size.split()[0] or 0)
+            position, _, size = line.decode("ascii", "replace").partition(" ")
+            sizes[int(position)] = int(size.split()[0] or 0)
         numbers = sorted(uidl)[:BATCH]
         known = set(
             InboundMail.objects.filter(

@@ -18,6 +18,7 @@ import logging
 
 from anymail.inbound import AnymailInboundMessage
 from anymail.signals import AnymailInboundEvent, EventType, inbound
+from anymail.webhooks.base import AnymailCoreWebhookView
 from anymail.webhooks.mailgun import MailgunInboundWebhookView
 from anymail.webhooks.postmark import PostmarkInboundWebhookView
 from anymail.webhooks.sendgrid import SendGridInboundWebhookView
@@ -66,7 +67,7 @@ def _header_block(text: str) -> str:
     return text[: min(ends)] + "\n\n" if ends else text
 
 
-class _DeepMimeSafe:
+class _DeepMimeSafe(AnymailCoreWebhookView):
     """anymail parses the raw MIME with the standard library's parser, which recurses once
     per nesting level: a mail nested 1,000 deep raised RecursionError, the provider got a
     500 and posted it again and again, never stored (issue 14). Then the event carries a

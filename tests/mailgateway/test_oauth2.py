@@ -77,6 +77,19 @@ def test_a_failing_refresh_is_recorded_and_reported_once(endpoint, account, sett
     assert account.failing_since is None and account.last_error == ""
 
 
+@pytest.mark.parametrize("answer", [["access-token"], "access-token", None, 42])
+def test_a_token_answer_that_is_no_json_object_is_a_failing_refresh(endpoint, account, answer):
+    """A token endpoint (or a proxy before it) answering 200 with JSON that is no object is
+    an operator problem like any refusal (R6, issue 16): TokenError, the account marked
+    failing, never an AttributeError that skips the administrators' alert. mypy found it:
+    the JSON answer was returned as a dict unchecked."""
+    endpoint._tokens = lambda **kwargs: answer
+    with pytest.raises(oauth2.TokenError, match="no JSON object"):
+        oauth2.access_token(account)
+    account.refresh_from_db()
+    assert account.failing_since is not None and "no JSON object" in account.last_error
+
+
 def test_replies_go_out_through_smtp_signed_in_with_xoauth2(
     endpoint, account, settings, agent, customer, department, django_capture_on_commit_callbacks
 ):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.models import User
+from accounts.models import Service, User
 from tickets import held_uploads, selectors
 from tickets.held_uploads import HeldUpload
 from tickets.models import RatingScore
@@ -132,7 +134,7 @@ class NewTicketForm(AttachmentsForm):
         queryset=selectors.portal_categories(),
         empty_label=_("Choose…"),
     )
-    service = forms.ModelChoiceField(
+    service: forms.ModelChoiceField[Service] = forms.ModelChoiceField(
         label=_("Product or service"),
         queryset=None,
         required=False,
@@ -149,15 +151,17 @@ class NewTicketForm(AttachmentsForm):
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, user=user, **kwargs)
-        self.fields["category"].queryset = selectors.portal_categories()
-        self.fields["service"].queryset = selectors.portal_services(user)
+        categories = selectors.portal_categories()
+        cast(forms.ModelChoiceField, self.fields["category"]).queryset = categories
+        self.services = selectors.portal_services(user)
+        cast(forms.ModelChoiceField, self.fields["service"]).queryset = self.services
 
     def clean_description(self) -> str:
         return _lines(self.cleaned_data["description"])
 
     @property
     def has_services(self) -> bool:
-        return self.fields["service"].queryset.exists()
+        return self.services.exists()
 
 
 class AddToTicketForm(AttachmentsForm):
@@ -181,7 +185,8 @@ class ReplyForm(AttachmentsForm):
         return _lines(self.cleaned_data["body"])
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         empty = not (data.get("body") or "").strip() and not self.has_attachments
         if empty and "attachments" not in self.errors:
             self.add_error("body", _("Write a message or attach a file."))

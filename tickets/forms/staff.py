@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, Role, User
 from tickets import access, selectors
-from tickets.models import Channel, Priority, Status, Ticket
+from tickets.models import Channel, Department, Priority, Status, Ticket
 from tickets.uploads import NewAttachment, allowed_kinds_label, check_upload
 
 SUBJECT_MAX = 255
@@ -94,7 +96,7 @@ class QueueFilterForm(forms.Form):
         ("created", _("Newest")),
     ]
 
-    department = forms.ModelChoiceField(
+    department: forms.ModelChoiceField[Department] = forms.ModelChoiceField(
         label=_("Department"), queryset=None, required=False, empty_label=_("All my departments")
     )
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
@@ -118,10 +120,11 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.colleagues = {str(agent.pk): agent for agent in colleagues}
-        self.fields["department"].queryset = access.departments_for(user).order_by("name")
+        departments = access.departments_for(user).order_by("name")
+        cast(forms.ModelChoiceField, self.fields["department"]).queryset = departments
         current = [(pk, a.display_name) for pk, a in self.colleagues.items() if a.is_active]
         former = [(pk, a.display_name) for pk, a in self.colleagues.items() if not a.is_active]
-        self.fields["assignee"].choices = [
+        cast(forms.ChoiceField, self.fields["assignee"]).choices = [
             ("", _("Anyone")),
             ("me", _("Me")),
             ("none", _("Unassigned")),
@@ -196,7 +199,7 @@ class BulkActionForm(forms.Form):
         empty_value=None,
         required=False,
     )
-    department = forms.ModelChoiceField(
+    department: forms.ModelChoiceField[Department] = forms.ModelChoiceField(
         label=_("Department"), queryset=None, required=False, empty_label="—"
     )
     # The queue's query string, to go back to the same queue afterwards.
@@ -207,16 +210,18 @@ class BulkActionForm(forms.Form):
         self.user = user
         # Work goes to active agents only.
         self.colleagues = {str(agent.pk): agent for agent in colleagues if agent.is_active}
-        self.fields["assignee"].choices = [
+        cast(forms.ChoiceField, self.fields["assignee"]).choices = [
             ("", "—"),
             ("me", _("Me")),
             ("none", _("Unassigned")),
             (_("Agents"), [(pk, agent.display_name) for pk, agent in self.colleagues.items()]),
         ]
-        self.fields["department"].queryset = selectors.active_departments()
+        departments = selectors.active_departments()
+        cast(forms.ModelChoiceField, self.fields["department"]).queryset = departments
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         action = data.get("action")
         if action == "assign":
             choice = data.get("assignee")
@@ -267,7 +272,8 @@ class ReplyForm(forms.Form):
         return checked_attachments(self.cleaned_data.get("attachments") or [])
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not (data.get("body") or "").strip() and not data.get("attachments"):
             self.add_error("body", _("Write a message or attach a file."))
         if data.get("kind") == self.KIND_NOTE and data.get("then"):
@@ -282,13 +288,14 @@ class ReplyForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(
+    assignee: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label=_("Assignee"), queryset=None, required=False, empty_label=_("Unassigned")
     )
 
     def __init__(self, *args, ticket: Ticket, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = selectors.assignable_agents(ticket)
+        agents = selectors.assignable_agents(ticket)
+        cast(forms.ModelChoiceField, self.fields["assignee"]).queryset = agents
         self.fields["assignee"].initial = ticket.assignee_id
 
 
@@ -301,11 +308,14 @@ class PriorityForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    department = forms.ModelChoiceField(label=_("Department"), queryset=None)
+    department: forms.ModelChoiceField[Department] = forms.ModelChoiceField(
+        label=_("Department"), queryset=None
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = selectors.active_departments()
+        departments = selectors.active_departments()
+        cast(forms.ModelChoiceField, self.fields["department"]).queryset = departments
 
 
 # --- tickets for customers -------------------------------------------------------------
@@ -335,7 +345,9 @@ class TicketForCustomerForm(forms.Form):
         empty_label=_("No organization"),
         help_text=_("For a new customer."),
     )
-    department = forms.ModelChoiceField(label=_("Department"), queryset=None)
+    department: forms.ModelChoiceField[Department] = forms.ModelChoiceField(
+        label=_("Department"), queryset=None
+    )
     subject = forms.CharField(label=_("Subject"), max_length=SUBJECT_MAX)
     body = forms.CharField(
         label=_("What the customer says"), widget=forms.Textarea(attrs={"rows": 8})
@@ -348,7 +360,7 @@ class TicketForCustomerForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         departments = access.departments_for(user).filter(is_active=True).order_by("name")
-        self.fields["department"].queryset = departments
+        cast(forms.ModelChoiceField, self.fields["department"]).queryset = departments
         if len(departments) == 1:
             self.fields["department"].initial = departments[0].pk
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import chain
 
 from django.db import connection
@@ -35,7 +36,7 @@ class TimelineEntry:
     item: Message | TicketEvent
 
     @property
-    def created_at(self):
+    def created_at(self) -> datetime:
         return self.item.created_at
 
 

@@ -1,3 +1,4 @@
+from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -20,7 +21,7 @@ def event_record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     message: Message | None = None,
-    at=None,
+    at: datetime | None = None,
 ) -> TicketEvent:
     """Writes one line of the audit trail and publishes it on the event stream
     (tickets/events.py). Called by the services, inside their transaction."""

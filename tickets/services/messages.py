@@ -208,7 +208,7 @@ def reply_add(
         verb = EventVerb.STATUS_CHANGED
         if ticket.status == Status.SOLVED and new_status != Status.SOLVED:
             verb = EventVerb.REOPENED
-        status_change(actor=actor, ticket=ticket, status=new_status, verb=verb)
+        status_change(actor=actor, ticket=ticket, status=Status(new_status), verb=verb)
     ticket.first_response_at = ticket.first_response_at or now
     ticket.last_agent_activity_at = now
     ticket.waiting_since = None

@@ -8,7 +8,7 @@ moment many people rate). Every rating and change is an audit event.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -25,7 +25,7 @@ from tickets.services.events import event_record
 COMMENT_MAX = 2000
 
 
-def rating_open(ticket: Ticket, rating: Rating | None, now=None) -> bool:
+def rating_open(ticket: Ticket, rating: Rating | None, now: datetime | None = None) -> bool:
     """Whether the ticket can be rated now (or its rating changed)."""
     if ticket.first_response_at is None:
         return False  # nobody has answered yet: nothing to rate

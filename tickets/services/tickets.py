@@ -7,7 +7,7 @@ audit event in the same transaction. Opening a ticket is `tickets.services.openi
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -53,7 +53,7 @@ def ticket_assign(*, actor: User, ticket: Ticket, assignee: User | None) -> Tick
     return ticket
 
 
-def _status_apply(ticket: Ticket, status: Status, now) -> None:
+def _status_apply(ticket: Ticket, status: Status, now: datetime) -> None:
     ticket.status = status
     ticket.updated_at = now
     if status == Status.SOLVED:
@@ -190,7 +190,8 @@ def tickets_close_solved(*, batch: int = 500) -> int:
     for pk in ids:
         with transaction.atomic():
             ticket = Ticket.objects.select_for_update().get(pk=pk)
-            if ticket.status != Status.SOLVED or ticket.solved_at >= cutoff:
+            solved_at = ticket.solved_at
+            if ticket.status != Status.SOLVED or solved_at is None or solved_at >= cutoff:
                 continue  # changed since we looked: a customer wrote in, say
             status_change(actor=None, ticket=ticket, status=Status.CLOSED, verb=EventVerb.CLOSED)
             closed += 1

@@ -25,7 +25,7 @@ def _status_label(value: str) -> str:
     return str(Status(value).label) if value in Status.values else value
 
 
-def _priority_label(value: int) -> str:
+def _priority_label(value: int | None) -> str:
     return str(Priority(value).label) if value in Priority.values else str(value)
 
 

@@ -2,8 +2,9 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404
 
+from helpdesk.http import AuthenticatedHttpRequest
 from tickets import access, thumbnails
 
 # The site-wide policy (helpdesk.settings, CONTENT_SECURITY_POLICY) is left alone for these.
@@ -11,7 +12,9 @@ FILE_POLICY = "default-src 'none'; img-src 'self'; sandbox"
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int, filename: str = "") -> FileResponse:
+def attachment_download(
+    request: AuthenticatedHttpRequest, pk: int, filename: str = ""
+) -> FileResponse:
     """Serves an attachment to whoever may read its message; raster images inline, the rest
     (PDFs, SVG, HTML, anything) as a download of application/octet-stream (issue 14).
 
@@ -30,7 +33,7 @@ def attachment_download(request: HttpRequest, pk: int, filename: str = "") -> Fi
 
 
 @login_required
-def attachment_thumbnail(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_thumbnail(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """A small JPEG of an image attachment; 404 for non-images and for other people's files."""
     attachment = access.attachment_for(request.user, pk)
     try:

@@ -3,12 +3,12 @@ of FIELD_ENCRYPTION_KEYS (issue 14; the procedure: README, "Security")."""
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import models, transaction
 
 from helpdesk.fields import EncryptedTextField
 
 
-def encrypted_fields() -> list[tuple[type, list[str]]]:
+def encrypted_fields() -> list[tuple[type[models.Model], list[str]]]:
     """Every model with secrets, and the names of its encrypted fields."""
     found = []
     for model in apps.get_models():

@@ -5,7 +5,9 @@ writes, "a" an agent answers, "n" an agent adds an internal note. `{service}` is
 by the customer's product, `{n}` by a number.
 """
 
-SCENARIOS = [
+from typing import Any
+
+SCENARIOS: list[dict[str, Any]] = [
     {
         "category": "tech",
         "subject": "Website returns 502 Bad Gateway since this morning",
@@ -346,7 +348,7 @@ SCENARIOS = [
     },
 ]
 
-CATEGORIES = {
+CATEGORIES: dict[str, dict[str, str]] = {
     "tech": {
         "kind": "technical",
         "name": "Technical support",
@@ -384,7 +386,7 @@ CATEGORIES = {
     },
 }
 
-DEPARTMENTS = [
+DEPARTMENTS: list[dict[str, Any]] = [
     {
         "slug": "technical-support",
         "name": "Technical support",
@@ -427,7 +429,7 @@ STAFF = [
     ("former@hosting.example", "Frank Former", "agent", ["technical-support"], "en", False),
 ]
 
-ORGANIZATIONS = [
+ORGANIZATIONS: list[dict[str, Any]] = [
     {
         "name": "ООО «Ромашка»",
         "shares_tickets": True,

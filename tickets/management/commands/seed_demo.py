@@ -21,7 +21,14 @@ from accounts.models import DepartmentMembership, Organization, Role, Service, U
 from mailgateway.models import OutboundMail
 from tickets import services
 from tickets.management.commands import _demo_content as content
-from tickets.models import Category, Department, DepartmentAddress, Status, Ticket
+from tickets.models import (
+    Category,
+    Department,
+    DepartmentAddress,
+    Priority,
+    Status,
+    Ticket,
+)
 from tickets.uploads import NewAttachment, check_upload
 
 DEMO_PASSWORD = "demo"
@@ -291,6 +298,7 @@ class Command(BaseCommand):
             at += timedelta(hours=self.random.uniform(0.3, 20))
             if at > timezone.now():
                 at = timezone.now() - timedelta(minutes=len(steps) - position)
+        assert ticket is not None, "every scenario starts with the customer's first message"
         if status == Status.CLOSED:
             with clock(at):
                 if ticket.status != Status.SOLVED:
@@ -305,7 +313,7 @@ class Command(BaseCommand):
         if index % 9 == 0:
             with clock(at):
                 if not ticket.is_closed:
-                    services.ticket_set_priority(actor=agent, ticket=ticket, priority=3)
+                    services.ticket_set_priority(actor=agent, ticket=ticket, priority=Priority.HIGH)
 
 
 def print_logins(out) -> None:

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import customer_required
+from helpdesk.http import AuthenticatedHttpRequest
 from tickets import access, selectors, services
 from tickets.forms.portal import AddToTicketForm, NewTicketForm
 from tickets.models import DONE_STATUSES
 from tickets.views.portal.tickets import after_message
 
 
-def _hints(request: HttpRequest, form: NewTicketForm) -> selectors.WritingHints:
+def _hints(request: AuthenticatedHttpRequest, form: NewTicketForm) -> selectors.WritingHints:
     data = form.cleaned_data
     return selectors.portal_writing_hints(
         request.user,
@@ -41,7 +42,7 @@ def _form_page(request, form, *, hints=None, confirm=False, status=200) -> HttpR
 
 
 @customer_required
-def ticket_new(request: HttpRequest) -> HttpResponse:
+def ticket_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Opens a ticket (P2). Hints the customer has not seen yet come back first, non-blocking:
     "Send anyway" (or sending again) opens the ticket as written."""
     if request.method != "POST":
@@ -77,7 +78,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     return redirect("portal:ticket", ticket.number)
 
 
-def _add_to_ticket(request: HttpRequest) -> HttpResponse:
+def _add_to_ticket(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The new ticket's text goes into the customer's similar ticket instead (P4)."""
     try:
         number = int(request.POST["add_to"])
@@ -103,9 +104,11 @@ def _add_to_ticket(request: HttpRequest) -> HttpResponse:
 
 @customer_required
 @require_POST
-def ticket_hints(request: HttpRequest) -> HttpResponse:
+def ticket_hints(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The writing hints, live while the customer types (htmx, debounced)."""
-    category = selectors.portal_categories().filter(pk=_int(request.POST.get("category"))).first()
+    category_id = _int(request.POST.get("category"))
+    categories = selectors.portal_categories()
+    category = None if category_id is None else categories.filter(pk=category_id).first()
     hints = selectors.portal_writing_hints(
         request.user,
         subject=request.POST.get("subject", "")[:1000],

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.decorators import customer_required
 from accounts.models import User
+from helpdesk.http import AuthenticatedHttpRequest
 from tickets import access, services
 from tickets.forms.portal import RatingForm
 from tickets.models import Ticket
@@ -48,7 +49,7 @@ def _rating_page(
 
 
 @customer_required
-def ticket_rate(request: HttpRequest, number: int) -> HttpResponse:
+def ticket_rate(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     ticket = access.ticket_for(request.user, number)
     done_url = reverse("portal:ticket", args=[number]) + "#rating"
     return _rating_page(request, ticket, actor=request.user, via_link=False, done_url=done_url)

@@ -7,13 +7,14 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import customer_required
+from helpdesk.http import AuthenticatedHttpRequest
 from tickets import access, selectors, services
 from tickets.forms.portal import RatingForm, ReplyForm
 from tickets.held_uploads import HeldUpload
@@ -24,7 +25,7 @@ SEARCH_MAX = 100
 
 
 @customer_required
-def ticket_list(request: HttpRequest) -> HttpResponse:
+def ticket_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Open or solved-and-closed tickets, newest activity first; or a search through all."""
     closed = request.GET.get("tab") == "closed"
     search = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX]
@@ -38,7 +39,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
 
 
 def _ticket_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     ticket: Ticket,
     *,
     reply_form: ReplyForm | None = None,
@@ -64,14 +65,14 @@ def _ticket_page(
 
 
 @customer_required
-def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
+def ticket_detail(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     """The whole conversation, oldest first, without internal notes (R7, R8, R16)."""
     return _ticket_page(request, access.ticket_for(request.user, number))
 
 
 @customer_required
 @require_POST
-def ticket_reply(request: HttpRequest, number: int) -> HttpResponse:
+def ticket_reply(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     """Writing into a ticket; a solved or closed one reopens, or a linked one opens (P4)."""
     ticket = access.ticket_for(request.user, number)
     form = ReplyForm(request.POST, request.FILES, user=request.user)
@@ -92,7 +93,7 @@ def ticket_reply(request: HttpRequest, number: int) -> HttpResponse:
     return after_message(request, ticket, message, was_done=was_done)
 
 
-def after_message(request: HttpRequest, ticket: Ticket, message, *, was_done: bool):
+def after_message(request: AuthenticatedHttpRequest, ticket: Ticket, message, *, was_done: bool):
     """Says where the message went and shows it."""
     if message.ticket_id != ticket.pk:
         messages.info(
@@ -112,7 +113,7 @@ def after_message(request: HttpRequest, ticket: Ticket, message, *, was_done: bo
 
 
 @customer_required
-def ticket_close(request: HttpRequest, number: int) -> HttpResponse:
+def ticket_close(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     """The customer says the problem is solved (P5), after a confirmation step."""
     ticket = access.ticket_for(request.user, number)
     if ticket.is_closed:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,6 +22,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.decorators import agent_required
 from helpdesk.errors import ServiceError
+from helpdesk.http import AuthenticatedHttpRequest
 from tickets import access
 from tickets.forms.staff import ACTION_FIELDS, AssignForm, MoveForm, PriorityForm, StatusForm
 from tickets.models import Ticket
@@ -52,15 +53,15 @@ CONTROLS = {
 
 @agent_required
 @require_POST
-def ticket_control(request: HttpRequest, number: int, control: str) -> HttpResponse:
+def ticket_control(request: AuthenticatedHttpRequest, number: int, control: str) -> HttpResponse:
     """Runs one control's service with its form's value; errors come back on the page."""
     ticket = access.ticket_for(request.user, number)
     spec = CONTROLS[control]
     form = spec.form(request.POST, ticket)
     if not form.is_valid():
-        errors = [error for field_errors in form.errors.values() for error in field_errors]
+        errors = [str(error) for field_errors in form.errors.values() for error in field_errors]
         return render_workspace(request, ticket, control_error=" ".join(errors))
-    field = ACTION_FIELDS.get(spec.action)
+    field = ACTION_FIELDS.get(spec.action, "")  # "": the action takes no value
     value = request.user if spec.takes else form.cleaned_data.get(field)
     try:
         TICKET_ACTIONS[spec.action](request.user, ticket, value)
@@ -71,7 +72,7 @@ def ticket_control(request: HttpRequest, number: int, control: str) -> HttpRespo
     return redirect("staff:ticket", ticket.number)
 
 
-def _moved_away(request: HttpRequest, ticket: Ticket) -> HttpResponse:
+def _moved_away(request: AuthenticatedHttpRequest, ticket: Ticket) -> HttpResponse:
     """Moved out of the agent's departments (R11): he is told so and sent back to the
     queue, since the ticket is no longer his to see."""
     messages.info(

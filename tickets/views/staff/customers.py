@@ -1,19 +1,20 @@
 """Tickets for customers: an agent opens one for a caller, existing customer or new."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.decorators import agent_required
 from helpdesk.errors import ServiceError
+from helpdesk.http import AuthenticatedHttpRequest
 from tickets import selectors
 from tickets.forms.staff import CustomerSearchForm, TicketForCustomerForm
 from tickets.services import ticket_open_phone
 
 
 @agent_required
-def ticket_new(request: HttpRequest) -> HttpResponse:
+def ticket_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TicketForCustomerForm(
         request.POST or None,
         request.FILES or None,
@@ -48,7 +49,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
 
 
 @agent_required
-def customer_search(request: HttpRequest) -> HttpResponse:
+def customer_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Customers by name or e-mail, for the new-ticket form (htmx fills the list as he types)."""
     form = CustomerSearchForm(request.GET)
     customers = selectors.customer_search(form.cleaned_data["q"]) if form.is_valid() else []

@@ -1,17 +1,18 @@
 """Collision warning: who else has this ticket open, and what happened since the page loaded."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from accounts.decorators import agent_required
+from helpdesk.http import AuthenticatedHttpRequest
 from tickets import access, selectors
 from tickets.services.presence import PRESENCE_POLL_SECONDS, presence_touch
 
 
 @never_cache
 @agent_required
-def ticket_presence(request: HttpRequest, number: int) -> HttpResponse:
+def ticket_presence(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     """Polled by the ticket page (htmx, every PRESENCE_POLL_SECONDS): a heartbeat and news."""
     ticket = access.ticket_for(request.user, number)
     seen = request.GET.get("seen", "")

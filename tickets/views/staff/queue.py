@@ -1,7 +1,7 @@
 """Queues: the tickets of the agent's departments, filtered and sorted, and bulk actions."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import agent_required
+from helpdesk.http import AuthenticatedHttpRequest
 from tickets import access, selectors
 from tickets.forms.staff import BulkActionForm, QueueFilterForm
 from tickets.keyset import keyset_page
@@ -25,7 +26,7 @@ def _filter_query(params: QueryDict) -> str:
 
 
 @agent_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     colleagues = list(selectors.staff_colleagues(request.user, active_only=False))
     form = QueueFilterForm(request.GET, user=request.user, colleagues=colleagues)
     filters = form.filters()
@@ -49,7 +50,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "staff/queue.html", context)
 
 
-def _report(request: HttpRequest, outcomes: list[BulkOutcome], missing: list[int]) -> None:
+def _report(
+    request: AuthenticatedHttpRequest, outcomes: list[BulkOutcome], missing: list[int]
+) -> None:
     changed = [outcome for outcome in outcomes if outcome.ok]
     if changed:
         messages.success(
@@ -77,14 +80,14 @@ def _report(request: HttpRequest, outcomes: list[BulkOutcome], missing: list[int
 
 @agent_required
 @require_POST
-def queue_bulk(request: HttpRequest) -> HttpResponse:
+def queue_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
     colleagues = list(selectors.staff_colleagues(request.user))
     form = BulkActionForm(request.POST, user=request.user, colleagues=colleagues)
     back = reverse("staff:queue") + "?" + _filter_query(QueryDict(request.POST.get("query", "")))
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(back)
     numbers = form.cleaned_data["ticket"]
     tickets = selectors.staff_tickets_by_number(request.user, numbers)

@@ -4,13 +4,14 @@ mail parsed again, and opening a ticket from it (issue 5, senders; P7, R10)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import agent_required
 from helpdesk.errors import ServiceError
+from helpdesk.http import AuthenticatedHttpRequest
 from mailgateway import selectors
 from mailgateway.pipeline import inbound_accept
 from tickets import access
@@ -20,7 +21,7 @@ REJECTED_PAGE = 50
 
 
 @agent_required
-def rejected_mail_list(request: HttpRequest) -> HttpResponse:
+def rejected_mail_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Newest first, a page at a time (keyset: the cost does not grow with the depth)."""
     page = keyset_page(
         selectors.rejected_mail_for(request.user),
@@ -32,7 +33,7 @@ def rejected_mail_list(request: HttpRequest) -> HttpResponse:
 
 
 @agent_required
-def rejected_mail_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def rejected_mail_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mail = selectors.rejected_mail_get(request.user, pk)
     context = {"nav": "rejected", "mail": mail, "parsed": selectors.rejected_mail_parsed(mail)}
     return render(request, "staff/rejected_mail_detail.html", context)
@@ -40,7 +41,7 @@ def rejected_mail_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @agent_required
 @require_POST
-def rejected_mail_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def rejected_mail_accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Open a ticket from it: the sender becomes a customer if need be."""
     mail = selectors.rejected_mail_get(request.user, pk)
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import agent_required
 from accounts.models import User
 from helpdesk.errors import ServiceError
+from helpdesk.http import AuthenticatedHttpRequest
 from tickets import access, selectors, services
 from tickets.forms.staff import AGENT_STATUSES, ReplyForm
 from tickets.models import Message, Priority, Ticket, TicketEvent
@@ -17,7 +18,7 @@ from tickets.services.presence import PRESENCE_POLL_SECONDS, presence_touch
 
 
 def render_workspace(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     ticket: Ticket,
     *,
     reply_form: ReplyForm | None = None,
@@ -51,7 +52,7 @@ def render_workspace(
 
 
 @agent_required
-def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
+def ticket_detail(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     return render_workspace(request, access.ticket_for(request.user, number))
 
 
@@ -70,7 +71,9 @@ def _send(actor: User, ticket: Ticket, form: ReplyForm) -> Message:
     )
 
 
-def _hold_back(request: HttpRequest, ticket: Ticket, form: ReplyForm, stale: list) -> HttpResponse:
+def _hold_back(
+    request: AuthenticatedHttpRequest, ticket: Ticket, form: ReplyForm, stale: list
+) -> HttpResponse:
     """The page again, with what is new and what he wrote; the next click sends."""
     data = form.cleaned_data
     again = ReplyForm(initial={"kind": data["kind"], "body": data["body"], "seen": stale[-1].pk})
@@ -81,7 +84,7 @@ def _hold_back(request: HttpRequest, ticket: Ticket, form: ReplyForm, stale: lis
 
 @agent_required
 @require_POST
-def ticket_reply(request: HttpRequest, number: int) -> HttpResponse:
+def ticket_reply(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     """A reply (optionally setting pending or solved) or an internal note.
 
     If someone else wrote or changed the ticket since the page was loaded, nothing is sent:
