@@ -32,6 +32,8 @@ def ticket(customer, department):
 def reply(agent, ticket) -> OutboundMail:
     with subscribers_run():
         services.reply_add(actor=agent, ticket=ticket, body_text="Готово")
+    # With a real worker, the worker composes it after the commit (issue 16).
+    wait_for(lambda: OutboundMail.objects.filter(kind="reply").exists(), what="the reply's mail")
     return OutboundMail.objects.get(kind="reply")
 
 
