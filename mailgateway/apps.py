@@ -12,9 +12,14 @@ class MailGatewayConfig(AppConfig):
         # (the sources queue them by name), and the receiver of anymail's inbound signal.
         from mailgateway import health, tasks  # noqa: F401  (health: its report entries)
         from mailgateway.addresses import forget_addresses
+        from mailgateway.outbound import notify  # noqa: F401  (the event stream's mail subscribers)
+        from mailgateway.outbound.deliveries import with_deliveries
         from mailgateway.sources import webhooks  # noqa: F401
+        from tickets.selectors import message_extra_register
 
         # The cached list of our addresses is dropped when a department or address changes.
         for model in ("tickets.Department", "tickets.DepartmentAddress"):
             post_save.connect(forget_addresses, sender=model, dispatch_uid=f"forget-{model}")
             post_delete.connect(forget_addresses, sender=model, dispatch_uid=f"forget-d-{model}")
+        # Agents see beside each message the delivery of the mail that carried it.
+        message_extra_register("mail.deliveries", with_deliveries)

@@ -2,51 +2,28 @@
 
 Shared by both halves of the gateway: outbound mail is stamped with these, inbound mail
 is checked against them (MAIL.md, loops rule 1 and thread rule 9). Tokens are lower-case
-hex so that they survive mail systems that fold the case of addresses.
+hex so that they survive mail systems that fold the case of addresses. The signed
+Message-IDs live in tickets.mail, below the ticket services, which stamp an agent's reply
+with one before any mail is composed (issue 16); this module re-exports them.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
-import secrets
 
-from django.conf import settings
+from tickets.mail import message_id_new as message_id_new  # re-exported: the gateway's API
+from tickets.mail import message_id_ticket as message_id_ticket
+from tickets.mail import sign as _sign
 
 LOOP_HEADER = "X-Helpdesk-Loop"
-SIGNATURE_CHARS = 12
 
-_MESSAGE_ID = re.compile(r"^<?hd\.(\d+)\.([0-9a-f]{8,32})\.([0-9a-f]+)@([^>\s]+)>?$", re.IGNORECASE)
 _REPLY_TOKEN = re.compile(r"^t(\d+)-([0-9a-f]+)$", re.IGNORECASE)
-
-
-def _sign(value: str) -> str:
-    key = f"helpdesk-mail:{settings.SECRET_KEY}".encode()
-    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:SIGNATURE_CHARS]
 
 
 def instance_id() -> str:
     """Names this installation in the loop header; stable as long as SECRET_KEY is."""
     return _sign("instance")
-
-
-def message_id_new(ticket_number: int) -> str:
-    """A Message-ID for a mail we send about a ticket: <hd.1042.9c1e...sig@domain>."""
-    nonce = secrets.token_hex(8)
-    signature = _sign(f"{ticket_number}.{nonce}")
-    return f"<hd.{ticket_number}.{nonce}.{signature}@{settings.HELPDESK_MAIL_DOMAIN}>"
-
-
-def message_id_ticket(message_id: str) -> int | None:
-    """The ticket number of a Message-ID we signed, or None for anyone else's."""
-    match = _MESSAGE_ID.match((message_id or "").strip())
-    if not match:
-        return None
-    number, nonce, signature, _domain = match.groups()
-    if not hmac.compare_digest(signature.lower(), _sign(f"{number}.{nonce.lower()}")):
-        return None
-    return int(number)
 
 
 def reply_token(ticket_number: int) -> str:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import customer_get_or_create
 from helpdesk.errors import ActionNotAllowed, NotPermitted, ServiceError
-from mailgateway import hooks
+from mailgateway import notices
 from mailgateway.addresses import is_ours, our_addresses
 from mailgateway.classify import AUTOMATIC, Classification, classify, has_null_return_path
 from mailgateway.convert import mail_threading, sender_address, ticket_content
@@ -114,7 +114,7 @@ def inbound_oversize_notify(*, mail_id: int) -> None:
     default = mail.mailbox.default_department if mail.mailbox_id else None
     department = department_for(delivery_addresses(mail, parsed), our_addresses(), default)
     with transaction.atomic():
-        hooks.mail_too_large(mail=mail, parsed=parsed, kind=kind, department=department)
+        notices.mail_too_large(mail=mail, parsed=parsed, kind=kind, department=department)
 
 
 def _header_block(raw: bytes) -> bytes:
@@ -172,7 +172,7 @@ def _record_failure(
     )
     mail = InboundMail.objects.get(pk=mail_id)
     if mail.status == InboundStatus.QUARANTINED:
-        hooks.mail_quarantined(mail_id=mail_id, reason=reason)
+        notices.mail_quarantined(mail_id=mail_id, reason=reason)
     return mail
 
 
@@ -182,7 +182,7 @@ def inbound_quarantine(*, mail_id: int, reason: str) -> None:
         status=InboundStatus.QUARANTINED, last_error=reason[:10000]
     )
     if updated:
-        hooks.mail_quarantined(mail_id=mail_id, reason=reason)
+        notices.mail_quarantined(mail_id=mail_id, reason=reason)
 
 
 def inbound_reprocess(*, mail_id: int) -> InboundMail:
@@ -210,8 +210,6 @@ def _finish(mail: InboundMail, outcome: Outcome) -> None:
     mail.department = outcome.department or mail.department
     mail.duplicate_of = outcome.duplicate_of
     mail.save(update_fields=FINISH_FIELDS)
-    for hook in outcome.hooks:
-        hook()
 
 
 def _deliver(mail: InboundMail, raw: bytes) -> Outcome:
@@ -357,16 +355,10 @@ def _open(
                 "address": sender,
                 "department": department.name,
             }
-            return Outcome(
-                InboundStatus.REJECTED,
-                reason,
-                department=department,
-                hooks=[
-                    lambda: hooks.sender_rejected(
-                        mail=mail, parsed=parsed, kind=kind, reason=reason, department=department
-                    )
-                ],
+            notices.sender_rejected(
+                mail=mail, parsed=parsed, kind=kind, reason=reason, department=department
             )
+            return Outcome(InboundStatus.REJECTED, reason, department=department)
         user, _created = customer_get_or_create(email=sender, name=parsed.from_name)
     if user.is_agent or not user.is_active:
         reason = (
@@ -397,10 +389,7 @@ def _open(
     message = ticket.messages.get()
     _copied_join(ticket, parsed, user, sender, ours)
     _note_dropped(ticket, parsed)
-    outcome = Outcome(InboundStatus.DONE, ticket=ticket, message=message, department=department)
-    if kind in AUTOMATIC:
-        outcome.hooks.append(lambda: hooks.automatic_mail_added(mail=mail, ticket=ticket))
-    return outcome
+    return Outcome(InboundStatus.DONE, ticket=ticket, message=message, department=department)
 
 
 def _append(
@@ -414,7 +403,8 @@ def _append(
 ) -> Outcome:
     """Adds the mail to the ticket it threads to. What it may do there depends on its
     proof (docs/mail-trust.md): an agent's mail is his public reply only with proof bound
-    to him; without it, an internal note marked "unverified sender" and the agent is told.
+    to him; without it, an internal note marked "unverified sender", and the agent is
+    told (after the commit, by the note's event).
     A customer's mail found by the subject tag alone is marked unverified, and neither
     kind of unverified mail brings copied people into the ticket."""
     ticket = thread.ticket
@@ -425,10 +415,14 @@ def _append(
         if user.is_agent:
             verified = agent_proof(parsed, addresses, user, ticket) is not None
             if not verified:
+                logger.warning(
+                    "unverified mail %s from agent %s filed as a note on ticket %s",
+                    mail.pk, user.pk, ticket.number,
+                )  # fmt: skip
                 message = services.note_add(
                     actor=None, ticket=ticket, body_text=_unverified_note(parsed, text),
                     attachments=attachments, channel=Channel.EMAIL,
-                    message_id=parsed.message_id, sender_verified=False,
+                    message_id=parsed.message_id, unverified_agent=user,
                 )  # fmt: skip
             elif ticket.is_closed or kind != Classification.NORMAL:
                 # An agent's auto-reply never answers the customer (MAIL.md loops 5).
@@ -461,14 +455,7 @@ def _append(
     if verified:
         _copied_join(ticket, parsed, user, parsed.from_email, ours)
     _note_dropped(ticket, parsed)
-    outcome = Outcome(
-        InboundStatus.DONE, ticket=ticket, message=message, department=ticket.department
-    )
-    if user.is_agent and not verified:
-        outcome.hooks.append(lambda: hooks.agent_unverified(note=message, agent=user))
-    if automatic:
-        outcome.hooks.append(lambda: hooks.automatic_mail_added(mail=mail, ticket=ticket))
-    return outcome
+    return Outcome(InboundStatus.DONE, ticket=ticket, message=message, department=ticket.department)
 
 
 def _unverified_note(parsed: ParsedMail, text: str) -> str:

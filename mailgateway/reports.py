@@ -10,19 +10,23 @@ filed as rejected mail, never on a ticket found by its subject.
 
 from __future__ import annotations
 
+import logging
+
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from mailgateway import hooks
 from mailgateway.classify import Classification, permanent_failures
 from mailgateway.convert import ticket_content
 from mailgateway.identity import bounce_outbound_id, message_id_ticket
 from mailgateway.models import InboundMail, InboundStatus
+from mailgateway.outbound import outbox
 from mailgateway.outbound.models import OutboundMail
 from mailgateway.outcome import Outcome
 from mailgateway.parse import ParsedMail
 from tickets import services
 from tickets.models import Channel, Department, Ticket
+
+logger = logging.getLogger("mailgateway")
 
 
 def reported_mail(parsed: ParsedMail, addresses: list[str]) -> tuple[bool, list[OutboundMail]]:
@@ -102,12 +106,13 @@ def report_file(
             InboundStatus.DONE, ticket=ticket, message=message, department=ticket.department
         )
     if kind == Classification.BOUNCE:
-        outcome.hooks.append(
-            lambda: hooks.bounce_received(
-                addresses=failed,
-                mail=mail,
-                outbound_ids=[row.pk for row in rows],
-                reason="; ".join(lines[1:]) or lines[0],
-            )
+        # The mail reported on is marked bounced, and its recipients that fail permanently
+        # (5.x.x) are suppressed for a while (MAIL.md loops 3, docs/mail-trust.md rule 8).
+        if failed:
+            logger.info("bounce %s: permanent failure for %s", mail.pk, ", ".join(failed))
+        outbox.bounces_record(
+            outbound_ids=[row.pk for row in rows],
+            addresses=failed,
+            reason="; ".join(lines[1:]) or lines[0],
         )
     return outcome

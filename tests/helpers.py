@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 from django.conf import settings
+from django.test import TestCase
 from PIL import Image
 
 
@@ -21,6 +23,27 @@ postgres_only = [
     pytest.mark.postgres,
     pytest.mark.skipif(not on_postgres(), reason="needs PostgreSQL; runs in CI's PostgreSQL pass"),
 ]
+
+
+@contextmanager
+def committed() -> Iterator[None]:
+    """Runs, when the block ends, what its code left for after the commit (the event
+    stream's after-commit subscribers, the mail they post), as a real commit would; the
+    test's own transaction still rolls everything back at its end (issue 16)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        yield
+
+
+@contextmanager
+def subscribers_run() -> Iterator[None]:
+    """Runs, when the block ends, the event stream's after-commit subscribers of its changes
+    (as the commit would), but not what they leave for after their own commit: the mail
+    they post stays queued in the outbox, as the services left it before issue 16."""
+    with TestCase.captureOnCommitCallbacks() as callbacks:
+        yield
+    with TestCase.captureOnCommitCallbacks():
+        for callback in callbacks:
+            callback()
 
 
 def png_bytes(size: tuple[int, int] = (8, 8), color: str = "red") -> bytes:

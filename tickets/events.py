@@ -118,6 +118,8 @@ def deliver(delivery_id: int) -> bool:
     try:
         with transaction.atomic():
             delivery = (
+                # Only the delivery row is locked: PostgreSQL refuses FOR UPDATE on the
+                # nullable side of the outer joins (the event's actor and message).
                 EventDelivery.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("event__ticket", "event__actor", "event__message")
                 .filter(pk=delivery_id)

@@ -10,13 +10,12 @@ and attached; abandoned ones are removed the next time the same person holds fil
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.core import signing
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -63,13 +62,18 @@ def read(user: User, token: str) -> HeldUpload | None:
 
 
 def take(held: HeldUpload) -> NewAttachment:
-    """The held file as an attachment, checked again; removed once the transaction commits.
+    """The held file as an attachment, checked again. The service that stores it calls
+    `release` once its change commits; a change refused keeps the file held.
 
     Raises django.core.exceptions.ValidationError when the settings changed meanwhile.
     """
     attachment = check_upload(default_storage.open(held.path, "rb"), held.filename)
-    transaction.on_commit(lambda: default_storage.delete(held.path))
-    return attachment
+    return replace(attachment, held_path=held.path)
+
+
+def release(path: str) -> None:
+    """Removes a held file that is now stored with its message."""
+    default_storage.delete(path)
 
 
 def _remove_stale(user: User) -> None:

@@ -104,6 +104,9 @@ class NewAttachment:
     sha256: str
     content: IO[bytes]
     content_id: str = ""
+    # A file held between two submits of a form (tickets.held_uploads): the service that
+    # stores it removes the held copy once its transaction commits.
+    held_path: str = ""
 
 
 def allowed_content_types() -> frozenset[str]:

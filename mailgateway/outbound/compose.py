@@ -40,23 +40,10 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from mailgateway import identity
+from tickets.mail import MailKind as Kind
 from tickets.models import INTERNAL_KINDS, Department, Message, Ticket
 
 REFERENCES_MAX = 20
-
-
-class Kind:
-    REPLY = "reply"
-    ACKNOWLEDGEMENT = "acknowledgement"
-    SOLVED = "solved"
-    REJECTED = "rejected"
-    AGENT_NEW_TICKET = "agent_new_ticket"
-    AGENT_CUSTOMER_REPLY = "agent_customer_reply"
-    AGENT_ASSIGNED = "agent_assigned"
-    AGENT_DIGEST = "agent_digest"
-    OVERSIZE = "oversize"
-    # Mail from the agent's address without proof was filed as a note (docs/mail-trust.md).
-    AGENT_UNVERIFIED = "agent_unverified"
 
 
 AUTOMATIC_KINDS = frozenset(
@@ -79,8 +66,6 @@ AGENT_KINDS = frozenset(
 ACCOUNT_KINDS = frozenset(
     {"account-verify", "account-reset", "account-invitation", "account-exists"}
 )
-# Mail to customers about a message: its delivery status is shown beside the message.
-CUSTOMER_KINDS = frozenset({Kind.REPLY, Kind.ACKNOWLEDGEMENT})
 
 
 @dataclass
@@ -169,9 +154,9 @@ def thread_headers(ticket: Ticket, answering: Message | None) -> dict[str, str]:
     return {"In-Reply-To": ids[-1], "References": " ".join(references)}
 
 
-def _headers(ticket: Ticket | None, automatic: bool) -> dict[str, str]:
+def _headers(ticket: Ticket | None, automatic: bool, message_id: str = "") -> dict[str, str]:
     headers = {
-        "Message-ID": identity.message_id_new(ticket.number if ticket else 0),
+        "Message-ID": message_id or identity.message_id_new(ticket.number if ticket else 0),
         identity.LOOP_HEADER: identity.instance_id(),
     }
     if automatic:
@@ -245,9 +230,9 @@ def _customer_mail(
     recipient: User,
     context: dict,
     cc: Sequence[User] = (),
-    answering: Message | None = None,
     thread: dict[str, str] | None = None,
     message: Message | None = None,
+    message_id: str = "",
 ) -> Draft:
     automatic = kind in AUTOMATIC_KINDS
     name, from_email = sender(ticket)
@@ -264,8 +249,8 @@ def _customer_mail(
             },
         )
     if thread is None:
-        thread = thread_headers(ticket, answering)
-    headers = {**_headers(ticket, automatic), **thread}
+        thread = thread_headers(ticket, None)
+    headers = {**_headers(ticket, automatic, message_id), **thread}
     mime = _mime(
         subject=subject,
         text=text,
@@ -292,7 +277,9 @@ def reply(
     message: Message, *, to: User, cc: Sequence[User] = (), rating: dict[str, str] | None = None
 ) -> Draft:
     """An agent's public answer, as ordinary correspondence (R6, R8, R12, R13); `rating`
-    holds the rating links when the answer solves the ticket."""
+    holds the rating links when the answer solves the ticket. The mail carries the
+    Message-ID the reply service gave the message, and threads below the message it
+    answers (none of the messages written after it, nor the reply itself)."""
     answering = (
         message.ticket.messages.filter(created_at__lte=message.created_at)
         .exclude(kind__in=INTERNAL_KINDS)
@@ -307,8 +294,9 @@ def reply(
         recipient=to,
         cc=list(cc),
         context={"message": message, "author": message.author, **(rating or {})},
-        answering=answering,
+        thread=thread_headers(message.ticket, answering) if answering is not None else {},
         message=message,
+        message_id=message.message_id,
     )
     for attachment in message.attachments.all():
         with attachment.file.open("rb") as stored:

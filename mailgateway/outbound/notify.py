@@ -1,7 +1,11 @@
 """Who is mailed when something happens to a ticket (P6, R6, issue 6).
 
-The services call these inside their transaction; each composes the mail in the
-recipient's language and posts it to the outbox.
+Each ticket notification is an after-commit subscriber of the event stream (tickets/events.py,
+docs/events.md), registered when the mail gateway's app is ready: it runs in a Celery task
+once the service's change is committed, composes the mail in the recipient's language
+and posts it to the outbox, exactly once (the outbox row commits with the event's
+delivery). The subscribers' names are stored with pending deliveries: keep them stable.
+The notices to senders of mail we did not file are called by the inbound pipeline.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from django.utils import timezone
 from accounts.models import DepartmentMembership, Role, User
 from mailgateway.outbound import compose, mailer
 from mailgateway.outbound.models import OutboundMail
-from tickets.models import Department, Message, RatingScore, Status, Ticket
+from tickets import events
+from tickets.models import Department, EventVerb, RatingScore, Status, Ticket, TicketEvent
 from tickets.rating_links import rating_url
 
 logger = logging.getLogger(__name__)
@@ -44,15 +49,17 @@ def _department_agents(ticket: Ticket) -> list[User]:
     )
 
 
-def ticket_opened(ticket: Ticket, *, actor: User, first: Message, automatic: bool = False) -> None:
+@events.subscribe(EventVerb.OPENED, phase=events.AFTER_COMMIT, name="mail.ticket_opened")
+def ticket_opened(event: TicketEvent) -> None:
     """Acknowledge the requester (P6); tell the department's agents. Mail from an automatic
     sender gets no acknowledgement and no one is told (MAIL.md, loops rule 5)."""
-    if automatic:
+    ticket, first = event.ticket, event.message
+    if event.after.get("automatic") or first is None:
         return
     if ticket.requester.is_active:
         mailer.post(compose.acknowledgement(ticket, first))
     for agent in _department_agents(ticket):
-        if agent.pk != actor.pk:
+        if agent.pk != event.actor_id:
             mailer.post(
                 compose.agent_notification(
                     compose.Kind.AGENT_NEW_TICKET, ticket, agent, message=first
@@ -67,37 +74,50 @@ def _rating_links(ticket: Ticket) -> dict[str, str]:
     }
 
 
-def reply_added(message: Message) -> str:
-    """An agent's public answer goes to the requester, participants in Cc (R6); when the
-    answer solves the ticket, it carries the one-click rating links (W4). Returns the
-    mail's Message-ID, which the message keeps so that answers to it thread."""
-    ticket = message.ticket
+@events.subscribe(EventVerb.REPLIED, phase=events.AFTER_COMMIT, name="mail.reply_added")
+def reply_added(event: TicketEvent) -> None:
+    """An agent's public answer goes to the requester, participants in Cc (R6), under the
+    Message-ID the reply got in its service; when the answer solved the ticket, it carries
+    the one-click rating links (W4)."""
+    if event.message is None:
+        return
+    ticket = event.ticket
     requester, participants = _customers(ticket)
-    rating = _rating_links(ticket) if ticket.status == Status.SOLVED else {}
-    draft = compose.reply(message, to=requester, cc=participants, rating=rating)
-    mailer.post(draft)
-    return draft.message_id
+    solved = event.after.get("status") == Status.SOLVED
+    rating = _rating_links(ticket) if solved else {}
+    mailer.post(compose.reply(event.message, to=requester, cc=participants, rating=rating))
 
 
-def customer_wrote(message: Message) -> None:
-    """The assignee hears that his customer answered."""
-    assignee = message.ticket.assignee
-    if assignee and assignee.is_active and assignee.notify_customer_reply:
+@events.subscribe(EventVerb.MESSAGE_ADDED, phase=events.AFTER_COMMIT, name="mail.customer_wrote")
+def customer_wrote(event: TicketEvent) -> None:
+    """The assignee hears that his customer answered (also of an automatic reply, MAIL.md)."""
+    assignee = event.ticket.assignee
+    if event.message and assignee and assignee.is_active and assignee.notify_customer_reply:
         mailer.post(
             compose.agent_notification(
-                compose.Kind.AGENT_CUSTOMER_REPLY, message.ticket, assignee, message=message
+                compose.Kind.AGENT_CUSTOMER_REPLY, event.ticket, assignee, message=event.message
             )
         )
 
 
-def ticket_assigned(ticket: Ticket, *, actor: User) -> None:
-    assignee = ticket.assignee
-    if assignee and assignee.pk != actor.pk and assignee.is_active and assignee.notify_assigned:
-        mailer.post(compose.agent_notification(compose.Kind.AGENT_ASSIGNED, ticket, assignee))
+@events.subscribe(EventVerb.ASSIGNED, phase=events.AFTER_COMMIT, name="mail.ticket_assigned")
+def ticket_assigned(event: TicketEvent) -> None:
+    """The new assignee hears of it, unless he took the ticket himself."""
+    assignee_id = event.after.get("id")
+    if assignee_id is None or assignee_id == event.actor_id:
+        return
+    assignee = User.objects.filter(pk=assignee_id, is_active=True, notify_assigned=True).first()
+    if assignee is not None:
+        mailer.post(compose.agent_notification(compose.Kind.AGENT_ASSIGNED, event.ticket, assignee))
 
 
-def ticket_solved(ticket: Ticket) -> None:
-    """Solved without an answer: the customer hears it and may rate (W4)."""
+@events.subscribe(EventVerb.STATUS_CHANGED, phase=events.AFTER_COMMIT, name="mail.ticket_solved")
+def ticket_solved(event: TicketEvent) -> None:
+    """Solved without an answer: the customer hears it and may rate (W4). A reply that
+    solves the ticket says so in its own mail (`reply_added`)."""
+    if event.after.get("status") != Status.SOLVED or event.before.get("with_reply"):
+        return
+    ticket = event.ticket
     if ticket.requester.is_active:
         mailer.post(compose.solved(ticket, **_rating_links(ticket)))
 
@@ -148,12 +168,17 @@ def sender_oversize(
         )
 
 
-def agent_unverified(note: Message, agent: User) -> None:
+@events.subscribe(EventVerb.NOTE_ADDED, phase=events.AFTER_COMMIT, name="mail.agent_unverified")
+def agent_unverified(event: TicketEvent) -> None:
     """Mail from an agent's address without proof was filed as a note: the real agent hears
     of it (docs/mail-trust.md rule 4). Automatic mail, rate-limited by the outbox."""
-    if agent.is_active:
+    named = event.after.get("unverified_agent")
+    if not named or event.message is None:
+        return
+    agent = User.objects.filter(pk=named["id"], is_active=True).first()
+    if agent is not None:
         mailer.post(
             compose.agent_notification(
-                compose.Kind.AGENT_UNVERIFIED, note.ticket, agent, message=note
+                compose.Kind.AGENT_UNVERIFIED, event.ticket, agent, message=event.message
             )
         )

@@ -28,7 +28,7 @@ from typing import cast
 from django.conf import settings
 from django.utils import timezone
 
-from mailgateway import hooks, oauth2
+from mailgateway import notices, oauth2
 from mailgateway.errors import TemporaryStoreError
 from mailgateway.models import InboundMail, Mailbox, Protocol, Security, Source
 from mailgateway.store import inbound_store
@@ -92,7 +92,7 @@ def mailbox_alert_check(mailbox: Mailbox) -> None:
     if mailbox.is_failing and mailbox.alerted_at is None:
         mailbox.alerted_at = timezone.now()
         mailbox.save(update_fields=["alerted_at"])
-        hooks.mailbox_failing(mailbox=mailbox)
+        notices.mailbox_failing(mailbox=mailbox)
 
 
 def _tls() -> ssl.SSLContext:

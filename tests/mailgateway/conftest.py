@@ -7,6 +7,7 @@ import pytest
 from mailgateway.models import InboundMail, Source
 from mailgateway.pipeline import inbound_process
 from mailgateway.store import inbound_store
+from tests.helpers import subscribers_run
 
 
 def receive(raw: bytes, *, source: Source = Source.PIPE, **kwargs) -> InboundMail:
@@ -14,6 +15,13 @@ def receive(raw: bytes, *, source: Source = Source.PIPE, **kwargs) -> InboundMai
     mail, _created = inbound_store(raw=raw, source=source, enqueue=False, **kwargs)
     inbound_process(mail_id=mail.pk)
     return InboundMail.objects.get(pk=mail.pk)
+
+
+def receive_notified(raw: bytes, **kwargs) -> InboundMail:
+    """`receive`, then the event stream's after-commit subscribers that the worker's commit
+    sets off: the notifications are composed and wait in the outbox (issue 16)."""
+    with subscribers_run():
+        return receive(raw, **kwargs)
 
 
 @pytest.fixture

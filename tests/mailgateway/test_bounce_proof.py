@@ -13,6 +13,7 @@ from mailgateway.identity import bounce_address
 from mailgateway.models import InboundStatus
 from mailgateway.outbound.models import OutboundMail, OutboundStatus, Suppression
 from mailgateway.sources.listener import _recipient_known
+from tests.helpers import subscribers_run
 from tests.mailgateway.conftest import receive
 from tests.mailgateway.mails import plain, raw
 from tickets import services
@@ -58,14 +59,16 @@ def dsn(
 
 @pytest.fixture
 def ticket(customer, support):
-    return receive(plain(sender=customer.email, message_id="<first@example.ru>")).ticket
+    with subscribers_run():
+        return receive(plain(sender=customer.email, message_id="<first@example.ru>")).ticket
 
 
 @pytest.fixture
 def answer(ticket, agent, customer, other_customer):
     """An agent's reply to the customer, a participant in Cc."""
     services.participants_add(actor=customer, ticket=ticket, users=[other_customer])
-    return services.reply_add(actor=agent, ticket=ticket, body_text="Fixed")
+    with subscribers_run():
+        return services.reply_add(actor=agent, ticket=ticket, body_text="Fixed")
 
 
 def suppressed() -> set[str]:

@@ -16,7 +16,7 @@ from mailgateway.outbound import outbox
 from mailgateway.outbound.models import OutboundMail, OutboundStatus, Suppression
 from mailgateway.outbound.tasks import sweep_outbound
 from tests.factories import CustomerFactory, open_ticket
-from tests.helpers import postgres_only, wait_for
+from tests.helpers import postgres_only, subscribers_run, wait_for
 from tests.workers import celery_worker
 from tickets import services
 
@@ -30,7 +30,10 @@ def ticket(customer, department):
 
 
 def reply(agent, ticket) -> OutboundMail:
-    services.reply_add(actor=agent, ticket=ticket, body_text="Готово")
+    with subscribers_run():
+        services.reply_add(actor=agent, ticket=ticket, body_text="Готово")
+    # With a real worker, the worker composes it after the commit (issue 16).
+    wait_for(lambda: OutboundMail.objects.filter(kind="reply").exists(), what="the reply's mail")
     return OutboundMail.objects.get(kind="reply")
 
 

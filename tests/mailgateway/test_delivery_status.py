@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from mailgateway.outbound import outbox
 from tests.factories import open_ticket
+from tests.helpers import subscribers_run
 from tickets import services
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +13,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def ticket(customer, department):
-    return open_ticket(customer, department)
+    with subscribers_run():
+        return open_ticket(customer, department)
 
 
 def page(client, user, ticket) -> str:

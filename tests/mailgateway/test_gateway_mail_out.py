@@ -7,7 +7,8 @@ import pytest
 from mailgateway.models import InboundStatus, OutboundMail, OutboundStatus, Suppression
 from mailgateway.outbound import outbox
 from tests.factories import AgentFactory
-from tests.mailgateway.conftest import receive
+from tests.helpers import subscribers_run
+from tests.mailgateway.conftest import receive_notified as receive
 from tests.mailgateway.mails import plain
 from tests.mailgateway.test_loops_and_bounces import dsn
 from tickets import services
@@ -46,7 +47,8 @@ def test_a_mail_with_a_null_return_path_gets_no_acknowledgement(support, custome
 
 def test_an_out_of_office_answer_tells_only_the_assignee(support, customer, agent):
     ticket = receive(plain(sender=customer.email, message_id="<q1@example.ru>")).ticket
-    services.reply_add(actor=agent, ticket=ticket, body_text="Try now", status=Status.PENDING)
+    with subscribers_run():
+        services.reply_add(actor=agent, ticket=ticket, body_text="Try now", status=Status.PENDING)
     OutboundMail.objects.all().delete()
     reply_id = ticket.messages.filter(author=agent).get().message_id
     receive(
@@ -66,13 +68,15 @@ def test_a_bounce_of_our_reply_marks_it_bounced_and_suppresses_the_address(
     support, customer, agent
 ):
     ticket = receive(plain(sender=customer.email, message_id="<q2@example.ru>")).ticket
-    reply = services.reply_add(actor=agent, ticket=ticket, body_text="Done")
+    with subscribers_run():
+        reply = services.reply_add(actor=agent, ticket=ticket, body_text="Done")
     receive(dsn(reply.message_id, recipient=customer.email), envelope_sender="")
     row = OutboundMail.objects.get(ticket_message=reply)
     assert row.status == OutboundStatus.BOUNCED and "5.1.1" in row.last_error
     assert Suppression.objects.filter(address=customer.email).exists()
     # The next answer is withheld, and the agent sees why.
-    again = services.reply_add(actor=agent, ticket=ticket, body_text="Hello?")
+    with subscribers_run():
+        again = services.reply_add(actor=agent, ticket=ticket, body_text="Hello?")
     row = OutboundMail.objects.get(ticket_message=again)
     outbox.deliver(row.pk)  # what the worker does with it
     row.refresh_from_db()
@@ -81,7 +85,8 @@ def test_a_bounce_of_our_reply_marks_it_bounced_and_suppresses_the_address(
 
 def test_a_temporary_delivery_delay_suppresses_nobody(support, customer, agent):
     ticket = receive(plain(sender=customer.email, message_id="<q3@example.ru>")).ticket
-    reply = services.reply_add(actor=agent, ticket=ticket, body_text="Done")
+    with subscribers_run():
+        reply = services.reply_add(actor=agent, ticket=ticket, body_text="Done")
     receive(dsn(reply.message_id, recipient=customer.email, status="4.4.1"), envelope_sender="")
     assert not Suppression.objects.exists()
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from mailgateway import hooks
 from mailgateway.classify import Classification, classify
 from mailgateway.identity import LOOP_HEADER, instance_id, message_id_new
 from mailgateway.models import InboundStatus
+from mailgateway.outbound import outbox
 from mailgateway.parse import parse
+from tests.helpers import subscribers_run
 from tests.mailgateway.conftest import receive
 from tests.mailgateway.mails import plain, raw
 from tickets import services
@@ -62,9 +63,12 @@ def test_someone_else_s_loop_header_is_not_ours(support):
 def test_a_bounce_becomes_an_internal_note_on_the_ticket_and_reopens_nothing(
     ticket, agent, monkeypatch
 ):
-    reply = services.reply_add(actor=agent, ticket=ticket, body_text="Done", status=Status.SOLVED)
+    with subscribers_run():
+        reply = services.reply_add(
+            actor=agent, ticket=ticket, body_text="Done", status=Status.SOLVED
+        )
     reported = []
-    monkeypatch.setattr(hooks, "bounce_received", lambda **kw: reported.append(kw["addresses"]))
+    monkeypatch.setattr(outbox, "bounces_record", lambda **kw: reported.append(kw["addresses"]))
     mail = receive(dsn(reply.message_id), envelope_sender="")
     assert (mail.status, mail.classification, mail.ticket) == (InboundStatus.DONE, "bounce", ticket)
     note = mail.message

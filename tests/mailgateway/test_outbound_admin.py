@@ -5,12 +5,14 @@ from django.urls import reverse
 
 from mailgateway.models import OutboundMail
 from tests.factories import open_ticket
+from tests.helpers import subscribers_run
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_admin_shows_outgoing_mail_decoded(client, admin_user, customer, department):
-    open_ticket(customer, department, subject="Сайт не открывается")
+    with subscribers_run():
+        open_ticket(customer, department, subject="Сайт не открывается")
     ack = OutboundMail.objects.get(kind="acknowledgement")
     client.force_login(admin_user)
     listing = client.get(reverse("admin:mailgateway_outboundmail_changelist"))

@@ -9,6 +9,7 @@ from mailgateway.models import OutboundMail, OutboundStatus, Suppression
 from mailgateway.outbound import outbox
 from mailgateway.outbound.tasks import send_outbound, sweep_outbound
 from tests.factories import open_ticket
+from tests.helpers import subscribers_run
 from tickets import services
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +119,7 @@ def test_retries_end_after_the_configured_hours(
 def test_a_mail_left_mid_send_by_a_dead_worker_goes_once(
     agent, ticket, smtp_server, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=False):
+    with subscribers_run():
         message = services.reply_add(actor=agent, ticket=ticket, body_text="hi")
     row = OutboundMail.objects.get(ticket_message=message)
     # The worker claimed it and died before the server confirmed anything.
@@ -135,7 +136,7 @@ def test_a_mail_left_mid_send_by_a_dead_worker_goes_once(
 def test_a_lost_task_is_found_by_the_sweeper(
     agent, ticket, smtp_server, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=False):  # the broker lost the task
+    with subscribers_run():  # the broker lost the sending task
         message = services.reply_add(actor=agent, ticket=ticket, body_text="hi")
     OutboundMail.objects.filter(ticket_message=message).update(
         updated_at=timezone.now() - timedelta(minutes=3)

@@ -1,11 +1,11 @@
 """Mail a department rejects is kept and listed for that department's agents only
-(issue 5, senders; R10). The polite reply comes with the outbound issue (hooks.py)."""
+(issue 5, senders; R10). The polite reply comes with the outbound issue (notices.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from mailgateway import hooks
+from mailgateway import notices
 from mailgateway.models import InboundStatus
 from mailgateway.selectors import rejected_mail_for
 from tests.mailgateway.conftest import receive
@@ -20,7 +20,7 @@ def rejected(support, monkeypatch):
     support.mail_policy = MailPolicy.REGISTERED
     support.save()
     told = []
-    monkeypatch.setattr(hooks, "sender_rejected", lambda **kw: told.append(kw["mail"].pk))
+    monkeypatch.setattr(notices, "sender_rejected", lambda **kw: told.append(kw["mail"].pk))
     mail = receive(plain(sender="stranger@example.com", subject="Пустите"))
     assert mail.status == InboundStatus.REJECTED
     assert told == [mail.pk]  # the outbound issue's polite reply is called from here

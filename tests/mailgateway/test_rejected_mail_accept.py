@@ -11,7 +11,7 @@ from helpdesk.errors import ActionNotAllowed, NotPermitted
 from mailgateway.models import InboundMail, InboundStatus, OutboundMail
 from mailgateway.pipeline import inbound_accept
 from tests.factories import AgentFactory, CustomerFactory, open_ticket
-from tests.helpers import png_bytes
+from tests.helpers import png_bytes, subscribers_run
 from tests.mailgateway.conftest import receive
 from tests.mailgateway.html_mails import html_mail
 from tests.mailgateway.mails import plain
@@ -41,7 +41,8 @@ def test_accepting_makes_the_sender_a_customer_and_files_the_mail_as_the_pipelin
     raw = html_mail(sender=STRANGER, attachments=[("отчёт.png", "image/png", png_bytes())])
     mail = rejected(raw)
     OutboundMail.objects.all().delete()  # the polite rejection
-    ticket = inbound_accept(actor=agent, mail=mail)
+    with subscribers_run():
+        ticket = inbound_accept(actor=agent, mail=mail)
 
     requester = User.objects.get(email="petr@example.org")
     assert (requester.name, requester.role) == ("Пётр Сидоров", Role.CUSTOMER)

@@ -20,7 +20,7 @@ from mailgateway.outbound.compose import Kind
 from mailgateway.outbound.models import OutboundMail
 from mailgateway.pipeline import inbound_accept
 from tests.factories import AgentFactory, open_ticket
-from tests.mailgateway.conftest import receive
+from tests.mailgateway.conftest import receive_notified as receive
 from tests.mailgateway.mails import plain, raw
 from tickets import services
 from tickets.models import Channel, MessageKind, Status, Ticket

@@ -45,6 +45,9 @@ def test_a_worker_killed_while_sending_leaves_the_mail_to_the_sweeper_and_it_goe
     }
     with celery_worker(extra_env=env) as worker:
         services.reply_add(actor=agent, ticket=ticket, body_text="Готово")
+        wait_for(  # the worker composes it after the commit (issue 16)
+            lambda: OutboundMail.objects.filter(kind="reply").exists(), what="the reply's mail"
+        )
         row = OutboundMail.objects.get(kind="reply")
         wait_for(
             lambda: OutboundMail.objects.get(pk=row.pk).status == OutboundStatus.SENDING,

@@ -9,7 +9,6 @@ import re
 import pytest
 from django.urls import reverse
 
-from mailgateway import hooks
 from tests.factories import open_ticket, upload
 from tests.helpers import png_bytes
 from tests.mailgateway.conftest import receive
@@ -18,12 +17,6 @@ from tickets import services
 from tickets.models import Attachment, Channel, Message
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_mail_out(monkeypatch):
-    """What the gateway sends back is the outbound tests' business."""
-    monkeypatch.setattr(hooks, "automatic_mail_added", lambda **kwargs: None)
 
 
 def page_of(client, ticket) -> str:

@@ -10,7 +10,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mailgateway import hooks
 from tests.factories import upload
 from tests.helpers import png_bytes
 from tests.mailgateway.conftest import receive
@@ -19,11 +18,6 @@ from tickets import services
 from tickets.models import Message
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_mail_out(monkeypatch):
-    monkeypatch.setattr(hooks, "automatic_mail_added", lambda **kwargs: None)
 
 
 def page_of(client, ticket) -> str:

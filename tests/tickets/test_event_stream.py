@@ -17,8 +17,10 @@ def ticket(customer, department):
 
 
 @pytest.fixture
-def subscribed():
-    """Registers test subscribers and removes them afterwards."""
+def subscribed(monkeypatch):
+    """Registers test subscribers, alone (the apps' own are set aside), and removes them
+    afterwards."""
+    monkeypatch.setattr(events, "_subscribers", {})
     names = []
 
     def register(handler, *verbs, phase):

@@ -105,7 +105,7 @@ class AttachmentsForm(forms.Form):
         return self.held
 
     def new_attachments(self) -> list[NewAttachment]:
-        """The files to store with the message. Call inside the transaction of the change."""
+        """The files to store with the message; held ones are removed once it is stored."""
         attachments = list(self.checked_uploads)
         for held in self.held:
             try:

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain
 
 from django.db import connection
-from django.db.models import (
-    Prefetch,
-    Q,
-    QuerySet,
-)
+from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import User
-from mailgateway.outbound.compose import CUSTOMER_KINDS
-from mailgateway.outbound.models import OutboundMail
 from tickets import access
 from tickets.models import (
     Attachment,
@@ -40,34 +35,28 @@ class TimelineEntry:
         return self.item.created_at
 
 
+# What other apps add to the messages of a ticket page, given the reader and the
+# messages' queryset: the mail gateway adds, for agents, the delivery of the mail that
+# carried each message (`message.deliveries`). They register from their AppConfig.ready(),
+# so that tickets imports none of them (docs/architecture.md).
+MessageExtra = Callable[[User, QuerySet[Message]], QuerySet[Message]]
+_message_extras: dict[str, MessageExtra] = {}
+
+
+def message_extra_register(name: str, extra: MessageExtra) -> None:
+    _message_extras[name] = extra
+
+
 def ticket_messages(user: User, ticket: Ticket) -> QuerySet[Message]:
-    """The messages the user may read; for agents with the delivery of the mail that carried
-    each one to the customer (`deliveries`: queued, sent, deferred, failed...)."""
+    """The messages the user may read, with what other apps add to them (see above)."""
     messages = (
         access.messages_for(user, ticket)
         .select_related("author")
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
         .order_by("created_at", "id")
     )
-    if user.is_agent:
-        deliveries = (
-            OutboundMail.objects.filter(kind__in=CUSTOMER_KINDS)
-            .only(
-                "ticket_message_id",
-                "kind",
-                "recipients",
-                "status",
-                "last_error",
-                "sent_at",
-                "next_attempt_at",
-                "created_at",
-                "recipient_states",
-            )
-            .order_by("created_at", "id")
-        )
-        messages = messages.prefetch_related(
-            Prefetch("outbound_mails", queryset=deliveries, to_attr="deliveries")
-        )
+    for extra in _message_extras.values():
+        messages = extra(user, messages)
     return messages
 
 

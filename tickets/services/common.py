@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.files import File
+from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from helpdesk.errors import ActionNotAllowed, NotPermitted
-from tickets import access
+from tickets import access, held_uploads
 from tickets.models import Attachment, Message, Ticket, TicketCounter
 from tickets.uploads import NewAttachment
 
@@ -104,6 +105,9 @@ def attachment_store(*, message: Message, new: NewAttachment) -> Attachment:
     new.content.seek(0)
     attachment.file.save(new.filename, File(new.content), save=False)
     attachment.save()
+    if new.held_path:
+        path = new.held_path
+        transaction.on_commit(lambda: held_uploads.release(path))
     return attachment
 
 

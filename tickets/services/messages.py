@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from helpdesk.errors import ActionNotAllowed, NotPermitted
-from mailgateway.outbound import notify
 from tickets import access
+from tickets.mail import message_id_new
 from tickets.models import (
     Channel,
     EventVerb,
@@ -144,7 +144,6 @@ def _customer_message(
     if automatic:
         ticket.updated_at = now
         ticket.save(update_fields=["updated_at"])
-        notify.customer_wrote(message)  # only the assignee hears of it (MAIL.md)
         return message
     if ticket.status in (Status.SOLVED, Status.CLOSED):
         status_change(actor=actor, ticket=ticket, status=Status.OPEN, verb=EventVerb.REOPENED)
@@ -154,7 +153,6 @@ def _customer_message(
     ticket.waiting_since = ticket.waiting_since or now
     ticket.updated_at = now
     ticket.save(update_fields=["last_customer_activity_at", "waiting_since", "updated_at"])
-    notify.customer_wrote(message)
     return message
 
 
@@ -172,7 +170,9 @@ def reply_add(
     """An agent answers the customer (R6, R8); optionally sets open, pending or solved.
 
     The first reply moves a new ticket to open; an unassigned ticket goes to the agent
-    who answers it.
+    who answers it. The reply gets its signed Message-ID here, so that the mail carrying
+    it (composed after the commit, docs/events.md) and the answers to it thread; its
+    event says the status the reply leaves, which decides the mail's rating links.
     """
     attachments = list(attachments)
     require_content(body_text, body_html, attachments)
@@ -183,6 +183,7 @@ def reply_add(
         raise ActionNotAllowed(_("A reply can set the ticket open, pending or solved."))
 
     now = timezone.now()
+    new_status = status or (Status.OPEN if ticket.status == Status.NEW else ticket.status)
     message = message_create(
         ticket=ticket,
         author=actor,
@@ -192,8 +193,15 @@ def reply_add(
         body_html=body_html,
         attachments=attachments,
         created_at=now,
+        mail=MailThreading(message_id=message_id_new(ticket.number)),
     )
-    event_record(ticket=ticket, actor=actor, verb=EventVerb.REPLIED, message=message)
+    event_record(
+        ticket=ticket,
+        actor=actor,
+        verb=EventVerb.REPLIED,
+        after={"status": new_status},
+        message=message,
+    )
     if ticket.assignee_id is None:
         ticket.assignee = actor
         event_record(
@@ -203,12 +211,13 @@ def reply_add(
             before=person_ref(None),
             after=person_ref(actor),
         )
-    new_status = status or (Status.OPEN if ticket.status == Status.NEW else ticket.status)
     if new_status != ticket.status:
         verb = EventVerb.STATUS_CHANGED
         if ticket.status == Status.SOLVED and new_status != Status.SOLVED:
             verb = EventVerb.REOPENED
-        status_change(actor=actor, ticket=ticket, status=Status(new_status), verb=verb)
+        status_change(
+            actor=actor, ticket=ticket, status=Status(new_status), verb=verb, with_reply=True
+        )
     ticket.first_response_at = ticket.first_response_at or now
     ticket.last_agent_activity_at = now
     ticket.waiting_since = None
@@ -222,8 +231,6 @@ def reply_add(
             "updated_at",
         ]
     )
-    message.message_id = notify.reply_added(message)
-    message.save(update_fields=["message_id"])
     return message
 
 
@@ -237,14 +244,15 @@ def note_add(
     channel: Channel = Channel.WEB,
     message_id: str = "",
     sender_verified: bool = True,
+    unverified_agent: User | None = None,
 ) -> Message:
     """An internal note (R16): agents only, never shown or mailed to the customer.
 
     Notes are allowed on closed tickets too: they change nothing the customer sees.
     `actor=None` is the helpdesk itself: the mail gateway filing a bounce, a read receipt
     or an automatic reply to a closed ticket (MAIL.md), with `channel` e-mail; or mail
-    from an agent's address without proof that he wrote it (`sender_verified=False`,
-    docs/mail-trust.md).
+    from an agent's address without proof that he wrote it (`unverified_agent`, who is
+    told of it; docs/mail-trust.md rule 4): the note is then marked unverified.
     """
     attachments = list(attachments)
     require_content(body_text, "", attachments)
@@ -259,9 +267,18 @@ def note_add(
         body_text=body_text,
         attachments=attachments,
         created_at=timezone.now(),
-        mail=MailThreading(message_id=message_id, sender_verified=sender_verified),
+        mail=MailThreading(
+            message_id=message_id,
+            sender_verified=sender_verified and unverified_agent is None,
+        ),
     )
-    event_record(ticket=ticket, actor=actor, verb=EventVerb.NOTE_ADDED, message=message)
+    event_record(
+        ticket=ticket,
+        actor=actor,
+        verb=EventVerb.NOTE_ADDED,
+        after={"unverified_agent": person_ref(unverified_agent)} if unverified_agent else {},
+        message=message,
+    )
     ticket.updated_at = message.created_at
     ticket.save(update_fields=["updated_at"])
     return message

@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 from accounts.models import Organization, Service, User, normalize_email
 from accounts.services import customer_create
 from helpdesk.errors import ActionNotAllowed, NotPermitted
-from mailgateway.outbound import notify
 from tickets import access
 from tickets.models import (
     Category,
@@ -258,7 +257,6 @@ def _ticket_open(
         created_at=now,
         mail=mail,
     )
-    automatic = mail.automatic
     event_record(
         ticket=ticket,
         actor=actor,
@@ -268,8 +266,8 @@ def _ticket_open(
             "channel": channel,
             "requester": person_ref(requester),
             "linked_ticket": linked_ticket.number if linked_ticket else None,
+            "automatic": mail.automatic,
         },
         message=message,
     )
-    notify.ticket_opened(ticket, actor=actor, first=message, automatic=automatic)
     return ticket

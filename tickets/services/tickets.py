@@ -2,7 +2,9 @@
 
 new (no agent answer yet) -> open -> pending -> solved -> closed. Agents may set any
 status but `new`; closed tickets are read-only until reopened. Every change writes its
-audit event in the same transaction. Opening a ticket is `tickets.services.opening`.
+audit event in the same transaction and publishes it (tickets/events.py, docs/events.md):
+whoever reacts (mail, search, SLA) subscribes to the events. Opening a ticket is
+`tickets.services.opening`.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from helpdesk.errors import ActionNotAllowed, NotPermitted
-from mailgateway.outbound import notify
 from tickets import access
 from tickets.models import Department, EventVerb, Priority, Status, Ticket
 from tickets.services.common import require_agent_access, require_not_closed, ticket_lock
@@ -49,7 +50,6 @@ def ticket_assign(*, actor: User, ticket: Ticket, assignee: User | None) -> Tick
         before=before,
         after=person_ref(assignee),
     )
-    notify.ticket_assigned(ticket, actor=actor)
     return ticket
 
 
@@ -69,13 +69,25 @@ def _status_apply(ticket: Ticket, status: Status, now: datetime) -> None:
     ticket.save(update_fields=["status", "updated_at", "solved_at", "closed_at", "waiting_since"])
 
 
-def status_change(*, actor: User | None, ticket: Ticket, status: Status, verb: EventVerb) -> None:
-    """Applies a status and writes its event; the caller has locked and checked the ticket."""
-    before = ticket.status
-    _status_apply(ticket, status, timezone.now())
-    event_record(
-        ticket=ticket, actor=actor, verb=verb, before={"status": before}, after={"status": status}
+def status_change(
+    *,
+    actor: User | None,
+    ticket: Ticket,
+    status: Status,
+    verb: EventVerb,
+    with_reply: bool = False,
+) -> None:
+    """Applies a status and writes its event; the caller has locked and checked the ticket.
+
+    `with_reply`: the status came with an agent's reply ("send and set status"), whose mail
+    tells the customer; the event's `before` says so (`with_reply`), and nobody mails the
+    change on its own. (`after` stays the new state alone.)
+    """
+    before = (
+        {"status": ticket.status, "with_reply": True} if with_reply else {"status": ticket.status}
     )
+    _status_apply(ticket, status, timezone.now())
+    event_record(ticket=ticket, actor=actor, verb=verb, before=before, after={"status": status})
 
 
 @transaction.atomic
@@ -92,8 +104,6 @@ def ticket_set_status(*, actor: User, ticket: Ticket, status: Status) -> Ticket:
         return ticket
     verb = EventVerb.CLOSED if status == Status.CLOSED else EventVerb.STATUS_CHANGED
     status_change(actor=actor, ticket=ticket, status=Status(status), verb=verb)
-    if status == Status.SOLVED:
-        notify.ticket_solved(ticket)
     return ticket
 
 

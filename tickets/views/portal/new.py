@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -58,15 +57,14 @@ def ticket_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         return _form_page(request, form, hints=hints, confirm=True)
     data = form.cleaned_data
     try:
-        with transaction.atomic():
-            ticket = services.ticket_open_web(
-                actor=request.user,
-                subject=data["subject"],
-                body_text=data["description"],
-                category=data["category"],
-                service=data["service"],
-                attachments=form.new_attachments(),
-            )
+        ticket = services.ticket_open_web(
+            actor=request.user,
+            subject=data["subject"],
+            body_text=data["description"],
+            category=data["category"],
+            service=data["service"],
+            attachments=form.new_attachments(),
+        )
     except services.ServiceError as error:
         form.add_error(None, error.message)
         return _form_page(request, form)
@@ -92,13 +90,12 @@ def _add_to_ticket(request: AuthenticatedHttpRequest) -> HttpResponse:
         page_form.held = form.hold_uploads()
         return _form_page(request, page_form)
     was_done = ticket.status in DONE_STATUSES
-    with transaction.atomic():
-        message = services.message_add_web(
-            actor=request.user,
-            ticket=ticket,
-            body_text=form.body_text(),
-            attachments=form.new_attachments(),
-        )
+    message = services.message_add_web(
+        actor=request.user,
+        ticket=ticket,
+        body_text=form.body_text(),
+        attachments=form.new_attachments(),
+    )
     return after_message(request, ticket, message, was_done=was_done)
 
 

@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -80,13 +79,12 @@ def ticket_reply(request: AuthenticatedHttpRequest, number: int) -> HttpResponse
         return _ticket_page(request, ticket, reply_form=form, held=form.hold_uploads())
     was_done = ticket.status in DONE_STATUSES
     try:
-        with transaction.atomic():
-            message = services.message_add_web(
-                actor=request.user,
-                ticket=ticket,
-                body_text=form.cleaned_data["body"],
-                attachments=form.new_attachments(),
-            )
+        message = services.message_add_web(
+            actor=request.user,
+            ticket=ticket,
+            body_text=form.cleaned_data["body"],
+            attachments=form.new_attachments(),
+        )
     except services.ServiceError as error:
         messages.error(request, error.message)
         return redirect("portal:ticket", number)

@@ -1,13 +1,15 @@
-"""Where the outbound half of the gateway plugs into inbound mail.
+"""What the inbound half tells people about mail it did not put on a ticket.
 
-Each hook is called inside the processing transaction, after the decision is made: the
-outbox rows it writes commit with the inbound mail's status (MAIL.md rules 5 and 8).
+The sender of mail a department refuses, or of mail too large to file, gets one notice a
+day; the administrators hear of every quarantined mail and of a mailbox that keeps
+failing (MAIL.md rules 5, 7 and 9). The pipeline calls these where it decides, inside
+its processing transaction, so the outbox row commits with the inbound mail's status.
+What happens to tickets is told by the event stream instead (tickets/events.py).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.mail import mail_admins
@@ -16,40 +18,11 @@ from accounts.models import User
 from mailgateway.addresses import is_ours, our_addresses
 from mailgateway.classify import AUTOMATIC, DAEMON_SENDERS, Classification, has_null_return_path
 from mailgateway.models import InboundMail, Mailbox
-from mailgateway.outbound import notify, outbox
+from mailgateway.outbound import notify
 from mailgateway.parse import ParsedMail
-from tickets.models import Department, Message, Ticket
+from tickets.models import Department
 
 logger = logging.getLogger("mailgateway")
-
-
-def bounce_received(
-    *,
-    addresses: list[str],
-    mail: InboundMail,
-    returned_message_ids: Sequence[str] = (),
-    outbound_ids: Sequence[int] = (),
-    reason: str = "",
-) -> None:
-    """A delivery report proved to be about mail of ours: that mail is marked bounced, and
-    those of its recipients that fail permanently (5.x.x) are suppressed for a while
-    (MAIL.md loops 3, docs/mail-trust.md rule 8)."""
-    if addresses:
-        logger.info("bounce %s: permanent failure for %s", mail.pk, ", ".join(addresses))
-    outbox.bounces_record(
-        message_ids=list(returned_message_ids),
-        outbound_ids=list(outbound_ids),
-        addresses=addresses,
-        reason=reason or "bounce",
-    )
-
-
-def agent_unverified(*, note: Message, agent: User) -> None:
-    """Mail from an agent's address without proof became a note: the agent is told."""
-    logger.warning(
-        "unverified mail from agent %s on ticket %s filed as a note", agent.pk, note.ticket.number
-    )
-    notify.agent_unverified(note, agent)
 
 
 def sender_rejected(
@@ -102,11 +75,6 @@ def mail_too_large(
         department=department,
         language=person.language if person else settings.LANGUAGE_CODE,
     )
-
-
-def automatic_mail_added(*, mail: InboundMail, ticket: Ticket) -> None:
-    """An auto-reply or bulk mail was added to a ticket: notify only its assignee."""
-    logger.info("automatic mail %s added to ticket %s", mail.pk, ticket.number)
 
 
 def mail_quarantined(*, mail_id: int, reason: str) -> None:

@@ -1,0 +1,30 @@
+"""Every reaction to the event stream, listed: adding one is a conscious act (issue 16).
+
+A new subscriber (search index, SLA due times, live updates, webhooks...) adds its line
+here and its description to docs/events.md. Renaming an after-commit subscriber orphans
+its pending deliveries (tickets/events.py), so the names are part of the contract.
+"""
+
+from tickets import events
+from tickets.models import EventVerb
+
+EXPECTED = {
+    # name: (phase, verbs); no verbs = every verb
+    "mail.ticket_opened": (events.AFTER_COMMIT, {EventVerb.OPENED}),
+    "mail.reply_added": (events.AFTER_COMMIT, {EventVerb.REPLIED}),
+    "mail.customer_wrote": (events.AFTER_COMMIT, {EventVerb.MESSAGE_ADDED}),
+    "mail.ticket_assigned": (events.AFTER_COMMIT, {EventVerb.ASSIGNED}),
+    "mail.ticket_solved": (events.AFTER_COMMIT, {EventVerb.STATUS_CHANGED}),
+    "mail.agent_unverified": (events.AFTER_COMMIT, {EventVerb.NOTE_ADDED}),
+}
+
+
+def test_the_subscribers_are_exactly_the_expected_ones():
+    """Issue 16: a test lists every subscriber (name, phase, verbs)."""
+    registered = {s.name: (s.phase, set(s.verbs)) for s in events.subscribers()}
+    assert registered == EXPECTED
+
+
+def test_every_subscriber_listens_to_verbs_that_exist():
+    for subscriber in events.subscribers():
+        assert subscriber.verbs <= set(EventVerb.values), subscriber.name
