@@ -10,7 +10,6 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from tickets.services.phone import ticket_open_for_customer
 
 from accounts.models import User
 from mailgateway.identity import reply_address
@@ -57,11 +56,11 @@ def _solved_long_ago(w: World) -> None:
 
 # (name, preparation, the service call, [(verb, before keys, after keys, has message)])
 CASES: list[tuple[str, Callable | None, Callable, list[tuple]]] = [
-    ("ticket_open", None, lambda w: open_ticket(w.customer, w.department), [OPENED]),
+    ("ticket_open_web", None, lambda w: open_ticket(w.customer, w.department), [OPENED]),
     (
-        "ticket_open_for_customer (phone)",
+        "ticket_open_phone",
         None,
-        lambda w: ticket_open_for_customer(
+        lambda w: services.ticket_open_phone(
             actor=w.agent,
             customer_email="new@example.com",
             department=w.department,
@@ -71,35 +70,27 @@ CASES: list[tuple[str, Callable | None, Callable, list[tuple]]] = [
         [OPENED],
     ),
     (
-        "message_add",
+        "message_add_web",
         None,
-        lambda w: services.message_add(
-            actor=w.customer, ticket=w.ticket, body_text="More", channel="web"
-        ),
+        lambda w: services.message_add_web(actor=w.customer, ticket=w.ticket, body_text="More"),
         [MESSAGE],
     ),
     (
-        "message_add to a pending ticket",
+        "message_add_web to a pending ticket",
         lambda w: _answered(w, Status.PENDING),
-        lambda w: services.message_add(
-            actor=w.customer, ticket=w.ticket, body_text="More", channel="web"
-        ),
+        lambda w: services.message_add_web(actor=w.customer, ticket=w.ticket, body_text="More"),
         [MESSAGE, (EventVerb.STATUS_CHANGED, STATUS, STATUS, False)],
     ),
     (
-        "message_add to a solved ticket",
+        "message_add_web to a solved ticket",
         lambda w: _answered(w, Status.SOLVED),
-        lambda w: services.message_add(
-            actor=w.customer, ticket=w.ticket, body_text="Again", channel="web"
-        ),
+        lambda w: services.message_add_web(actor=w.customer, ticket=w.ticket, body_text="Again"),
         [MESSAGE, (EventVerb.REOPENED, STATUS, STATUS, False)],
     ),
     (
-        "message_add past the reopen window",
+        "message_add_web past the reopen window",
         _closed_long_ago,
-        lambda w: services.message_add(
-            actor=w.customer, ticket=w.ticket, body_text="Back", channel="web"
-        ),
+        lambda w: services.message_add_web(actor=w.customer, ticket=w.ticket, body_text="Back"),
         [OPENED],
     ),
     (

@@ -12,7 +12,6 @@ from django.core.files.storage import default_storage
 from helpdesk.errors import ActionNotAllowed
 from tests.helpers import committed
 from tickets import held_uploads, services
-from tickets.models import Channel
 from tickets.uploads import check_upload
 
 pytestmark = pytest.mark.django_db
@@ -24,11 +23,10 @@ def held(customer, png):
 
 
 def open_with(customer, department, held):
-    return services.ticket_open(
+    return services.ticket_open_web(
         actor=customer,
         subject="Screenshot",
         body_text="See the file",
-        channel=Channel.WEB,
         department=department,
         attachments=[held_uploads.take(held)],
     )
