@@ -18,7 +18,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from accounts.models import DepartmentMembership, Organization, Role, Service, User
-from mailgateway.models import OutboundMail
+from mailgateway.outbound.models import OutboundMail
 from tickets import services
 from tickets.management.commands import _demo_content as content
 from tickets.models import Category, Channel, Department, DepartmentAddress, Status, Ticket
