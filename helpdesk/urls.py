@@ -3,13 +3,19 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from helpdesk import views
+from mailgateway import staff_urls as mail_staff_urls
+from tickets.urls import staff as ticket_staff_urls
+
+# The staff portal: its ticket pages and the mail gateway's rejected-mail pages, one
+# namespace (`staff:`), so tickets need not import the mail gateway to mount them.
+staff_urls = ticket_staff_urls.urlpatterns + mail_staff_urls.urlpatterns
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("accounts/", include("accounts.urls")),
     path("tickets/", include("tickets.urls.portal")),
-    path("staff/", include("tickets.urls.staff")),
+    path("staff/", include((staff_urls, "staff"))),
     path("files/", include("tickets.urls.files")),
     path("mail/", include("mailgateway.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

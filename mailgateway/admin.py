@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from helpdesk.forms import SecretField, SecretInput
 from mailgateway.models import InboundMail, InboundStatus, Mailbox, OAuth2Account
-from mailgateway.pipeline import inbound_reprocess
 from mailgateway.selectors import COUNT_CAP, gateway_checks, mail_health
+from mailgateway.services import inbound_reprocess
 from mailgateway.store import raw_load
 from mailgateway.tasks import poll_mailbox
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -160,6 +160,17 @@ class ErrorKind(models.TextChoices):
 
 
 class InboundMailQuerySet(models.QuerySet):
+    def with_first_copy(self):
+        """Annotates `first_copy`: the earlier row of the same mail that already made a
+        ticket message (MAIL.md rule 5), read in the same query that locks the row."""
+        earlier = (
+            self.model.objects.filter(dedupe_key=OuterRef("dedupe_key"), message__isnull=False)
+            .exclude(pk=OuterRef("pk"))
+            .order_by("id")
+            .values("pk")[:1]
+        )
+        return self.annotate(first_copy=Subquery(earlier))
+
     def stale(self, minutes: int | None = None):
         minutes = settings.MAIL_STALE_MINUTES if minutes is None else minutes
         cutoff = timezone.now() - timezone.timedelta(minutes=minutes)
