@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from helpdesk import views
@@ -24,6 +24,11 @@ urlpatterns = [
         "admin/login/",
         RedirectView.as_view(pattern_name="accounts:login", query_string=True),
         name="admin_login",
+    ),
+    # Outgoing mail became an app of its own (issue 16): old admin bookmarks still work.
+    re_path(
+        r"^admin/mailgateway/(?P<rest>(?:outboundmail|suppression)/.*)$",
+        RedirectView.as_view(url="/admin/outbound/%(rest)s", permanent=True, query_string=True),
     ),
     path("admin/", admin.site.urls),
 ]

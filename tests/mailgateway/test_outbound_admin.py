@@ -24,3 +24,15 @@ def test_agents_have_no_admin(client, agent):
     client.force_login(agent)
     response = client.get(reverse("admin:outbound_outboundmail_changelist"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_old_bookmarks_of_the_outgoing_mail_pages_lead_to_their_new_address(client, admin_user):
+    """Outgoing mail moved from the mailgateway app to the outbound app (issue 16)."""
+    client.force_login(admin_user)
+    response = client.get("/admin/mailgateway/outboundmail/?status__exact=deferred")
+    assert response.status_code == 301
+    assert response["Location"] == (
+        reverse("admin:outbound_outboundmail_changelist") + "?status__exact=deferred"
+    )
+    response = client.get("/admin/mailgateway/suppression/7/change/")
+    assert response["Location"] == reverse("admin:outbound_suppression_change", args=[7])
