@@ -5,6 +5,10 @@ the raw row's `done` status commit in one transaction, and the row holds the uni
 to its message, so running it twice (a worker killed mid-way, a redelivered task) gives
 one ticket message (MAIL.md no-loss rule 5). A failure is recorded on the row and never
 stops other mail (rule 6).
+
+Here the mail is judged; filing.py files it through the ticket services, outcome.py
+records the result, and services.py holds what people ask of stored mail (accept,
+reprocess, quarantine).
 """
 
 from __future__ import annotations
