@@ -42,9 +42,10 @@ run: $(VENV)/.installed messages
 test: $(VENV)/.installed-test messages
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
-# Inbound mail throughput and memory on PostgreSQL (BENCH_DATABASE_URL, BENCH_MAILS).
+# Every tests/perf/bench_*.py: inbound mail throughput and memory on PostgreSQL
+# (BENCH_DATABASE_URL, BENCH_MAILS), and the time sanitizing mail HTML takes.
 bench: $(VENV)/.installed-test
-	$(BIN)/python tests/perf/bench_ingest.py
+	set -e; for script in tests/perf/bench_*.py; do $(BIN)/python $$script; done
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

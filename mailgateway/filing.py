@@ -13,7 +13,7 @@ from helpdesk.errors import ServiceError
 from mailgateway import hooks
 from mailgateway.addresses import is_ours
 from mailgateway.classify import AUTOMATIC, Classification, has_null_return_path
-from mailgateway.convert import threading_fields, ticket_content
+from mailgateway.convert import mail_threading, ticket_content
 from mailgateway.errors import OperatorError
 from mailgateway.models import InboundMail, InboundStatus
 from mailgateway.outcome import Outcome
@@ -28,7 +28,7 @@ from mailgateway.senders import (
     SEVERAL_FROM,
 )
 from mailgateway.trust import agent_proof, customer_proof
-from tickets import services
+from tickets import access, services
 from tickets.models import Channel, Department, MailPolicy, Ticket
 
 # Copied people who join a ticket from one mail (MAIL.md rule 9: "with a cap").
@@ -78,19 +78,20 @@ def mail_open(
         return Outcome(InboundStatus.REJECTED, reason, department=department)
     text, html, attachments = ticket_content(parsed)
     try:
-        ticket = services.ticket_open(
+        ticket = services.ticket_open_mail(
             actor=accepted_by or user,
             requester=user,
+            department=department,
             subject=parsed.subject,
             body_text=text,
             body_html=html,
-            channel=Channel.EMAIL,
-            department=department,
             attachments=attachments,
             linked_ticket=linked,
             # An auto-reply, a bounce-like or bulk mail: no acknowledgement, nobody told.
-            automatic=kind in AUTOMATIC or has_null_return_path(parsed, mail.envelope_sender),
-            **threading_fields(parsed),
+            mail=mail_threading(
+                parsed,
+                automatic=kind in AUTOMATIC or has_null_return_path(parsed, mail.envelope_sender),
+            ),
         )
     except ServiceError as exc:
         raise OperatorError(str(exc)) from exc
@@ -150,10 +151,10 @@ def mail_append(
                     sender_verified=verified,
                 )  # fmt: skip
             else:
-                message = services.message_add(
+                message = services.message_add_mail(
                     actor=user, ticket=ticket, body_text=text, body_html=html,
-                    attachments=attachments, channel=Channel.EMAIL, automatic=automatic,
-                    sender_verified=verified, **threading_fields(parsed),
+                    attachments=attachments,
+                    mail=mail_threading(parsed, sender_verified=verified, automatic=automatic),
                 )  # fmt: skip
     except ServiceError as exc:
         raise OperatorError(str(exc)) from exc
@@ -211,7 +212,7 @@ def unknown_sender(
 
 def _copied_join(ticket: Ticket, parsed: ParsedMail, author: User, sender: str, ours: dict) -> None:
     """People the requester or an agent put in To/Cc follow the ticket (MAIL.md rule 9)."""
-    if not (author.pk == ticket.requester_id or author.is_agent):
+    if not access.may_add_participants(author, ticket):
         return
     names = dict(parsed.to_names)
     copied = [

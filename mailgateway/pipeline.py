@@ -32,8 +32,9 @@ from mailgateway.models import FINAL_STATUSES, ErrorKind, InboundMail, InboundSt
 from mailgateway.outcome import Outcome, outcome_record
 from mailgateway.parse import parse
 from mailgateway.reports import report_file
-from mailgateway.route import delivery_addresses, department_for, may_append, thread_find, user_for
+from mailgateway.route import delivery_addresses, department_for, thread_find, user_for
 from mailgateway.store import HEAD_SCAN, raw_load
+from tickets import access
 
 logger = logging.getLogger("mailgateway")
 
@@ -182,7 +183,7 @@ def _deliver(mail: InboundMail, raw: bytes) -> Outcome:
     thread = thread_find(parsed, addresses)
     linked = None
     if thread is not None:
-        if may_append(user, thread.ticket):
+        if access.may_write(user, thread.ticket):
             return mail_append(mail, parsed, kind, user, thread, addresses, ours)
         linked = thread.ticket  # a stranger: a new ticket that points at it (rule 9)
     if kind == Classification.OUT_OF_OFFICE:
