@@ -9,5 +9,3 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 app = Celery("helpdesk")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-# The outbound half of the mail gateway keeps its tasks beside its outbox.
-app.autodiscover_tasks(["mailgateway.outbound"])

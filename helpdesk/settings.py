@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "accounts",
     "tickets",
     "mailgateway",
+    "mailgateway.outbound",
 ]
 
 MIDDLEWARE = [

@@ -1,15 +1,21 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from helpdesk import views
+from mailgateway import staff_urls as mail_staff_urls
+from tickets.urls import staff as ticket_staff_urls
+
+# The staff portal: its ticket pages and the mail gateway's rejected-mail pages, one
+# namespace (`staff:`), so tickets need not import the mail gateway to mount them.
+staff_urls = ticket_staff_urls.urlpatterns + mail_staff_urls.urlpatterns
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("accounts/", include("accounts.urls")),
     path("tickets/", include("tickets.urls.portal")),
-    path("staff/", include("tickets.urls.staff")),
+    path("staff/", include((staff_urls, "staff"))),
     path("files/", include("tickets.urls.files")),
     path("mail/", include("mailgateway.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -18,6 +24,11 @@ urlpatterns = [
         "admin/login/",
         RedirectView.as_view(pattern_name="accounts:login", query_string=True),
         name="admin_login",
+    ),
+    # Outgoing mail became an app of its own (issue 16): old admin bookmarks still work.
+    re_path(
+        r"^admin/mailgateway/(?P<rest>(?:outboundmail|suppression)/.*)$",
+        RedirectView.as_view(url="/admin/outbound/%(rest)s", permanent=True, query_string=True),
     ),
     path("admin/", admin.site.urls),
 ]

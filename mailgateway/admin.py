@@ -1,5 +1,5 @@
 """Admin of the mail gateway: mailboxes and their health, the raw mail, the quarantine with
-its reprocess button (MAIL.md rules 6 and 7)."""
+its reprocess button (MAIL.md rules 6 and 7), the OAuth2 accounts both halves sign in with."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from helpdesk.forms import SecretField
-from mailgateway.models import InboundMail, InboundStatus, Mailbox
-from mailgateway.pipeline import inbound_reprocess
+from helpdesk.forms import SecretField, SecretInput
+from mailgateway.models import InboundMail, InboundStatus, Mailbox, OAuth2Account
 from mailgateway.selectors import COUNT_CAP, gateway_checks, mail_health
+from mailgateway.services import inbound_reprocess
 from mailgateway.store import raw_load
 from mailgateway.tasks import poll_mailbox
 
@@ -182,5 +182,59 @@ class InboundMailAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
 
-# The outbound half registers its own pages.
-from mailgateway.outbound import admin as outbound_admin  # noqa: E402, F401
+class OAuth2AccountForm(forms.ModelForm):
+    """The secrets are never shown again; left empty, they stay as they are."""
+
+    token_url = forms.URLField(
+        label=capfirst(_("token endpoint")),
+        max_length=200,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"class": "vURLField"}),
+        # The admin shows help texts as HTML: no angle brackets.
+        help_text=_(
+            "Microsoft 365: https://login.microsoftonline.com/(tenant ID)/oauth2/v2.0/token; "
+            "Gmail: https://oauth2.googleapis.com/token"
+        ),
+    )
+    client_secret = SecretField(
+        label=capfirst(_("client secret")),
+        widget=SecretInput(attrs={"class": "vTextField"}),
+        help_text=_("Leave empty to keep the current one; none for a public client."),
+    )
+    refresh_token = SecretField(
+        label=capfirst(_("refresh token")),
+        widget=SecretInput(attrs={"class": "vTextField"}),
+        help_text=_(
+            "Leave empty to keep the current one. The first one: save the account, then run "
+            "manage.py oauth2_authorize with its name."
+        ),
+    )
+
+    class Meta:
+        model = OAuth2Account
+        fields = ["name", "username", "token_url", "client_id", "client_secret",
+                  "refresh_token", "scope"]  # fmt: skip
+        help_texts = {
+            "name": _("Referred to by EMAIL_OAUTH2_ACCOUNT and by manage.py oauth2_authorize."),
+            "username": _("The address that signs in: the mailbox, or the sender for SMTP."),
+            "scope": _(
+                "Microsoft 365: https://outlook.office.com/IMAP.AccessAsUser.All "
+                "https://outlook.office.com/POP.AccessAsUser.All "
+                "https://outlook.office.com/SMTP.Send offline_access; "
+                "Gmail: https://mail.google.com/"
+            ),
+        }
+
+    def clean_client_secret(self) -> str:
+        return self.cleaned_data["client_secret"] or self.instance.client_secret
+
+    def clean_refresh_token(self) -> str:
+        return self.cleaned_data["refresh_token"] or self.instance.refresh_token
+
+
+@admin.register(OAuth2Account)
+class OAuth2AccountAdmin(admin.ModelAdmin):
+    form = OAuth2AccountForm
+    list_display = ["name", "username", "expires_at", "last_refresh_at", "failing_since"]
+    readonly_fields = ["expires_at", "last_refresh_at", "last_error", "failing_since"]
+    search_fields = ["name", "username"]

@@ -1,4 +1,5 @@
-"""Inbound mail: the mailboxes we fetch from, and every raw mail we received (MAIL.md).
+"""Inbound mail: the mailboxes we fetch from, and every raw mail we received (MAIL.md);
+the OAuth2 accounts both halves sign in with (IMAP here, SMTP in the outbound app).
 
 The raw bytes live in the database (`InboundMail.raw`, a bytea on PostgreSQL): the
 commit that stores them is the acknowledgement point of every source (SMTP 250, IMAP
@@ -13,7 +14,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +30,40 @@ class Security(models.TextChoices):
     SSL = "ssl", _("SSL/TLS")
     STARTTLS = "starttls", _("STARTTLS")
     NONE = "none", _("None (only on a trusted network)")
+
+
+class OAuth2Account(models.Model):
+    """OAuth2 credentials for XOAUTH2 sign-in to Microsoft 365 or Gmail (SMTP and IMAP).
+
+    The refresh token is exchanged for short-lived access tokens at the token endpoint,
+    shortly before each one expires. Microsoft 365:
+    https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token with the scopes
+    https://outlook.office.com/SMTP.Send and https://outlook.office.com/IMAP.AccessAsUser.All
+    (plus offline_access); Gmail: https://oauth2.googleapis.com/token with the scope
+    https://mail.google.com/.
+    """
+
+    name = models.SlugField(_("name"), unique=True)
+    username = models.EmailField(_("mailbox address"))
+    token_url = models.URLField(_("token endpoint"))
+    client_id = models.CharField(_("client ID"), max_length=255)
+    # Secrets at rest are Fernet tokens (issue 14, helpdesk/crypto.py).
+    client_secret = EncryptedTextField(_("client secret"), blank=True)
+    refresh_token = EncryptedTextField(_("refresh token"))
+    scope = models.CharField(_("scope"), max_length=1000, blank=True)
+    access_token = EncryptedTextField(_("access token"), blank=True, editable=False)
+    expires_at = models.DateTimeField(_("access token expires"), null=True, blank=True)
+    last_refresh_at = models.DateTimeField(_("last refresh"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("OAuth2 account")
+        verbose_name_plural = _("OAuth2 accounts")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.username})"
 
 
 class Mailbox(models.Model):
@@ -127,6 +162,17 @@ class ErrorKind(models.TextChoices):
 
 
 class InboundMailQuerySet(models.QuerySet):
+    def with_first_copy(self):
+        """Annotates `first_copy`: the earlier row of the same mail that already made a
+        ticket message (MAIL.md rule 5), read in the same query that locks the row."""
+        earlier = (
+            self.model.objects.filter(dedupe_key=OuterRef("dedupe_key"), message__isnull=False)
+            .exclude(pk=OuterRef("pk"))
+            .order_by("id")
+            .values("pk")[:1]
+        )
+        return self.annotate(first_copy=Subquery(earlier))
+
     def stale(self, minutes: int | None = None):
         minutes = settings.MAIL_STALE_MINUTES if minutes is None else minutes
         cutoff = timezone.now() - timedelta(minutes=minutes)
@@ -251,26 +297,3 @@ class InboundMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} #{self.pk} {self.subject or self.message_id_header}"
-
-
-# The outbound half keeps its models beside its outbox (mailgateway.outbound.models).
-from mailgateway.outbound.models import (  # noqa: E402
-    OAuth2Account,
-    OutboundMail,
-    OutboundStatus,
-    Suppression,
-)
-
-__all__ = [
-    "ErrorKind",
-    "InboundMail",
-    "InboundStatus",
-    "Mailbox",
-    "OAuth2Account",
-    "OutboundMail",
-    "OutboundStatus",
-    "Protocol",
-    "Security",
-    "Source",
-    "Suppression",
-]

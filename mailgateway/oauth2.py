@@ -25,7 +25,7 @@ from django.core.mail import mail_admins
 from django.db import transaction
 from django.utils import timezone
 
-from mailgateway.outbound.models import OAuth2Account
+from mailgateway.models import OAuth2Account
 
 logger = logging.getLogger(__name__)
 REFRESH_MARGIN = timedelta(minutes=5)

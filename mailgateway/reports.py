@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from mailgateway.classify import Classification, permanent_failures
@@ -20,7 +19,7 @@ from mailgateway.convert import ticket_content
 from mailgateway.identity import bounce_outbound_id, message_id_ticket
 from mailgateway.models import InboundMail, InboundStatus
 from mailgateway.outbound import outbox
-from mailgateway.outbound.models import OutboundMail
+from mailgateway.outbound.sent import SentMail, sent_mail_named
 from mailgateway.outcome import Outcome
 from mailgateway.parse import ParsedMail
 from tickets import services
@@ -29,22 +28,17 @@ from tickets.models import Channel, Department, Ticket
 logger = logging.getLogger("mailgateway")
 
 
-def reported_mail(parsed: ParsedMail, addresses: list[str]) -> tuple[bool, list[OutboundMail]]:
+def reported_mail(parsed: ParsedMail, addresses: list[str]) -> tuple[bool, list[SentMail]]:
     """Whether a report proves it is about mail of ours (it returns a Message-ID we signed,
     or came to a VERP address we signed), and our outgoing mails it names."""
     signed = [mid for mid in parsed.returned_message_ids if message_id_ticket(mid) is not None]
     verp = [oid for oid in map(bounce_outbound_id, addresses) if oid is not None]
     if not signed and not verp:
         return False, []
-    rows = list(
-        OutboundMail.objects.filter(Q(message_id__in=signed[:100]) | Q(pk__in=verp[:10]))
-        .select_related("ticket__department")
-        .order_by("id")
-    )
-    return True, rows
+    return True, sent_mail_named(signed, verp)
 
 
-def _reported_ticket(parsed: ParsedMail, rows: list[OutboundMail]) -> Ticket | None:
+def _reported_ticket(parsed: ParsedMail, rows: list[SentMail]) -> Ticket | None:
     """The ticket of the mail reported on; else the one its signed Message-ID names."""
     ticket = next((row.ticket for row in rows if row.ticket is not None), None)
     if ticket is not None:

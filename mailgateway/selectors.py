@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from mailgateway.models import InboundMail, InboundStatus, Mailbox
-from mailgateway.outbound.models import OutboundMail, OutboundStatus
+from mailgateway.outbound.sent import deferred_count
 from mailgateway.parse import ParsedMail, parse
 from mailgateway.store import raw_load
 from tickets import access
@@ -92,7 +92,7 @@ def retry_health() -> dict:
     """Mail waiting for another try: inbound mail that failed for a temporary reason,
     outgoing mail deferred (a server down, a recipient greylisted; issue 18)."""
     inbound = _capped(InboundMail.objects.filter(status=InboundStatus.FAILED))
-    outbound = _capped(OutboundMail.objects.filter(status=OutboundStatus.DEFERRED))
+    outbound = deferred_count(COUNT_CAP)
     return {
         "state": ATTENTION if inbound or outbound else OK,
         "inbound_waiting": inbound,

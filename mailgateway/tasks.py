@@ -8,7 +8,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import DatabaseError
 
-from mailgateway import pipeline
+from mailgateway import pipeline, services
 from mailgateway.models import InboundMail, InboundStatus, Mailbox
 from mailgateway.sources.mailboxes import mailbox_alert_check, mailbox_poll
 from mailgateway.store import enqueue_processing
@@ -36,7 +36,7 @@ def process_inbound_mail(self, mail_id: int) -> str:
         raise self.retry(exc=exc, countdown=RETRY_BASE_SECONDS) from exc
     if mail.status == InboundStatus.FAILED:
         if mail.attempts >= settings.MAIL_PROCESS_ATTEMPTS:
-            pipeline.inbound_quarantine(
+            services.inbound_quarantine(
                 mail_id=mail_id,
                 reason=f"gave up after {mail.attempts} attempts: {mail.last_error}",
             )

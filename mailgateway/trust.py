@@ -15,8 +15,7 @@ from django.conf import settings
 
 from accounts.models import User
 from mailgateway.identity import agent_token
-from mailgateway.outbound.compose import AGENT_KINDS
-from mailgateway.outbound.models import OutboundMail
+from mailgateway.outbound.sent import agent_notified
 from mailgateway.parse import ParsedMail
 from tickets.models import Ticket
 
@@ -90,14 +89,7 @@ def agent_proof(
     for address in addresses:
         if agent_token(address) == (ticket.number, agent.pk):
             return "reply-address"
-    if parsed.thread_ids and (
-        OutboundMail.objects.filter(
-            message_id__in=list(parsed.thread_ids)[:100],
-            recipient=agent,
-            ticket=ticket,
-            kind__in=AGENT_KINDS,
-        ).exists()
-    ):
+    if parsed.thread_ids and agent_notified(list(parsed.thread_ids), agent, ticket):
         return "notification"
     if domain_authenticated(parsed, agent.email):
         return "authenticated"

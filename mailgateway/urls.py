@@ -14,9 +14,9 @@ from django.http import Http404, HttpResponse
 from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
-from mailgateway import views
 from mailgateway.errors import TemporaryStoreError
 from mailgateway.sources.webhooks import MailgunInbound, PostmarkInbound, SendGridInbound
+from mailgateway.views import health
 
 app_name = "mailgateway"
 
@@ -51,5 +51,5 @@ urlpatterns = [
         secret_required(PostmarkInbound.as_view()),
         name="postmark_inbound",
     ),
-    path("health/", views.health, name="health"),
+    path("health/", health.health, name="health"),
 ]

@@ -1,4 +1,8 @@
-"""The outbox: every outgoing mail is a row, written in the transaction that causes it."""
+"""The outbox: every outgoing mail is a row, written in the transaction that causes it.
+
+The app's label is `outbound`; its tables keep the names they had when these models
+belonged to the `mailgateway` app (`db_table`), so moving them changed no data.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,6 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from helpdesk.fields import EncryptedTextField
 
 
 class OutboundStatus(models.TextChoices):
@@ -107,6 +109,7 @@ class OutboundMail(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("outgoing mail")
         verbose_name_plural = _("outgoing mail")
+        db_table = "mailgateway_outboundmail"
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="outbound_due"),
             models.Index(fields=["rate_address", "created_at"], name="outbound_rate"),
@@ -143,43 +146,10 @@ class Suppression(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("suppressed address")
         verbose_name_plural = _("suppressed addresses")
+        db_table = "mailgateway_suppression"
         constraints = [
             models.UniqueConstraint(Lower("address"), name="suppression_address_ci_unique"),
         ]
 
     def __str__(self) -> str:
         return self.address
-
-
-class OAuth2Account(models.Model):
-    """OAuth2 credentials for XOAUTH2 sign-in to Microsoft 365 or Gmail (SMTP and IMAP).
-
-    The refresh token is exchanged for short-lived access tokens at the token endpoint,
-    shortly before each one expires. Microsoft 365:
-    https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token with the scopes
-    https://outlook.office.com/SMTP.Send and https://outlook.office.com/IMAP.AccessAsUser.All
-    (plus offline_access); Gmail: https://oauth2.googleapis.com/token with the scope
-    https://mail.google.com/.
-    """
-
-    name = models.SlugField(_("name"), unique=True)
-    username = models.EmailField(_("mailbox address"))
-    token_url = models.URLField(_("token endpoint"))
-    client_id = models.CharField(_("client ID"), max_length=255)
-    # Secrets at rest are Fernet tokens (issue 14, helpdesk/crypto.py).
-    client_secret = EncryptedTextField(_("client secret"), blank=True)
-    refresh_token = EncryptedTextField(_("refresh token"))
-    scope = models.CharField(_("scope"), max_length=1000, blank=True)
-    access_token = EncryptedTextField(_("access token"), blank=True, editable=False)
-    expires_at = models.DateTimeField(_("access token expires"), null=True, blank=True)
-    last_refresh_at = models.DateTimeField(_("last refresh"), null=True, blank=True)
-    last_error = models.TextField(_("last error"), blank=True)
-    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("OAuth2 account")
-        verbose_name_plural = _("OAuth2 accounts")
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.username})"

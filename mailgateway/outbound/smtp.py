@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.mail.backends.smtp import EmailBackend
 
 from mailgateway import oauth2
-from mailgateway.outbound.models import OAuth2Account
+from mailgateway.models import OAuth2Account
 
 
 class OAuth2EmailBackend(EmailBackend):

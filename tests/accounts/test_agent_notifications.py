@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from mailgateway.models import OutboundMail
+from mailgateway.outbound.models import OutboundMail
 from tests.factories import open_ticket
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,7 @@ mailbox that signs in with it and needs no password."""
 
 import pytest
 
-from mailgateway.models import Mailbox
-from mailgateway.outbound.models import OAuth2Account
+from mailgateway.models import Mailbox, OAuth2Account
 from tests.e2e.conftest import sign_in
 from tests.factories import PASSWORD
 

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from mailgateway.models import InboundMail, Mailbox
-from mailgateway.outbound.models import OAuth2Account, OutboundMail, Suppression
+from mailgateway.models import InboundMail, Mailbox, OAuth2Account
+from mailgateway.outbound.models import OutboundMail, Suppression
 from tests.admin_pages import admin_page_data
 
 pytestmark = pytest.mark.django_db
@@ -83,11 +83,11 @@ def test_a_suppression_is_added_and_changed(signed_in):
         "created_at_0": "2026-12-01", "created_at_1": "08:00:00",
         "expires_at_0": "2026-12-31", "expires_at_1": "08:00:00",
     }  # fmt: skip
-    post(signed_in, reverse("admin:mailgateway_suppression_add"), data)
+    post(signed_in, reverse("admin:outbound_suppression_add"), data)
     suppression = Suppression.objects.get(address="bounces@example.com")
     assert suppression.reason == "550 5.1.1 no such user"
     assert timezone.localtime(suppression.expires_at).date().isoformat() == "2026-12-31"
-    url = reverse("admin:mailgateway_suppression_change", args=[suppression.pk])
+    url = reverse("admin:outbound_suppression_change", args=[suppression.pk])
     data = admin_page_data(signed_in.get(url))
     data.update(expires_at_0="2026-12-05")
     post(signed_in, url, data)
@@ -103,9 +103,9 @@ def test_received_and_sent_mail_cannot_be_changed_in_the_admin(signed_in, suppor
     outbound = OutboundMail.objects.create(
         kind="reply", sender="support@helpdesk.example", subject="s", mime=b"x"
     )
-    for name, obj in (("inboundmail", inbound), ("outboundmail", outbound)):
-        url = reverse(f"admin:mailgateway_{name}_change", args=[obj.pk])
+    for name, obj in (("mailgateway_inboundmail", inbound), ("outbound_outboundmail", outbound)):
+        url = reverse(f"admin:{name}_change", args=[obj.pk])
         assert signed_in.post(url, {"subject": "changed"}).status_code == 403
-        assert signed_in.post(reverse(f"admin:mailgateway_{name}_add"), {}).status_code == 403
+        assert signed_in.post(reverse(f"admin:{name}_add"), {}).status_code == 403
         obj.refresh_from_db()
         assert obj.subject == "s"

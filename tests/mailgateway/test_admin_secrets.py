@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from mailgateway.models import Mailbox
-from mailgateway.outbound.models import OAuth2Account
+from mailgateway.models import Mailbox, OAuth2Account
 
 pytestmark = pytest.mark.django_db
 

@@ -94,7 +94,7 @@ def test_a_recipient_refused_for_good_is_bounced_alone_and_the_other_gets_the_re
     assert row.status == OutboundStatus.SENT and "5.1.1" in row.last_error
     assert list(Suppression.objects.values_list("address", flat=True)) == [colleague.lower()]
     assert len(smtp_server.handler.mailbox(requester)) == 1
-    page = admin_client.get(reverse("admin:mailgateway_outboundmail_change", args=[row.pk]))
+    page = admin_client.get(reverse("admin:outbound_outboundmail_change", args=[row.pk]))
     assert f"{colleague}: Refused permanently 550 5.1.1" in page.content.decode()
 
 

@@ -7,8 +7,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from mailgateway.models import Mailbox
-from mailgateway.outbound.models import OAuth2Account
+from mailgateway.models import Mailbox, OAuth2Account
 
 BEFORE = [("mailgateway", "0004_mailbox_oauth2")]
 AFTER = [("mailgateway", "0005_encrypt_secrets")]

@@ -136,19 +136,19 @@ def test_a_process_killed_mid_way_leaves_nothing_half_done(support, monkeypatch)
     """Killed after the ticket and message were written, before the commit: everything rolls
     back, the mail stays pending, and the redelivered task files it exactly once."""
     mail, _ = inbound_store(raw=plain(subject="Убит"), source=Source.PIPE, enqueue=False)
-    real_finish = pipeline._finish
+    real_finish = pipeline.outcome_record
 
     def killed(mail, outcome):
         assert outcome.message is not None  # the ticket message exists, uncommitted
         raise WorkerKilled
 
-    monkeypatch.setattr(pipeline, "_finish", killed)
+    monkeypatch.setattr(pipeline, "outcome_record", killed)
     with pytest.raises(WorkerKilled):
         pipeline.inbound_process(mail_id=mail.pk)
     assert Ticket.objects.count() == 0
     mail.refresh_from_db()
     assert mail.status == InboundStatus.PENDING
-    monkeypatch.setattr(pipeline, "_finish", real_finish)
+    monkeypatch.setattr(pipeline, "outcome_record", real_finish)
     pipeline.inbound_process(mail_id=mail.pk)
     pipeline.inbound_process(mail_id=mail.pk)
     assert Ticket.objects.get().messages.count() == 1

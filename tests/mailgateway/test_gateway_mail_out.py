@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from mailgateway.models import InboundStatus, OutboundMail, OutboundStatus, Suppression
+from mailgateway.models import InboundStatus
 from mailgateway.outbound import outbox
+from mailgateway.outbound.models import OutboundMail, OutboundStatus, Suppression
 from tests.factories import AgentFactory
 from tests.helpers import subscribers_run
 from tests.mailgateway.conftest import receive_notified as receive

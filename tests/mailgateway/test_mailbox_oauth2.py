@@ -17,8 +17,14 @@ from django.core import mail as django_mail
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from mailgateway.models import InboundMail, InboundStatus, Mailbox, Protocol, Security
-from mailgateway.outbound.models import OAuth2Account
+from mailgateway.models import (
+    InboundMail,
+    InboundStatus,
+    Mailbox,
+    OAuth2Account,
+    Protocol,
+    Security,
+)
 from mailgateway.sources.mailboxes import mailbox_poll
 from mailgateway.tasks import sweep_inbound
 from tests.mailgateway.dovecot import PASSWORD, USER, Dovecot, needs_dovecot

@@ -10,8 +10,9 @@ from datetime import timedelta
 import pytest
 from django.db.models import F
 
-from mailgateway.models import InboundMail, InboundStatus, OutboundMail, OutboundStatus
+from mailgateway.models import InboundMail, InboundStatus
 from mailgateway.outbound import outbox
+from mailgateway.outbound.models import OutboundMail, OutboundStatus
 from mailgateway.outbound.tasks import send_agent_digests
 from mailgateway.store import inbound_store
 from mailgateway.tasks import process_inbound_mail

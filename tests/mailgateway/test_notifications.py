@@ -3,8 +3,8 @@
 import pytest
 
 from accounts.models import DepartmentMembership
-from mailgateway.models import OutboundMail, OutboundStatus
 from mailgateway.outbound import outbox
+from mailgateway.outbound.models import OutboundMail, OutboundStatus
 from tests.factories import AgentFactory, CustomerFactory, open_ticket
 from tests.helpers import committed
 from tickets import services

@@ -13,8 +13,8 @@ from django.core import mail as django_mail
 from django.utils import timezone
 
 from mailgateway import oauth2
-from mailgateway.models import OutboundMail, OutboundStatus
-from mailgateway.outbound.models import OAuth2Account
+from mailgateway.models import OAuth2Account
+from mailgateway.outbound.models import OutboundMail, OutboundStatus
 from tests.factories import open_ticket
 from tests.mailgateway.oauth2servers import TokenEndpoint
 from tests.mailservers import SmtpSink

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from mailgateway import oauth2
 from mailgateway.management.commands import oauth2_authorize
-from mailgateway.outbound.models import OAuth2Account
+from mailgateway.models import OAuth2Account
 from tests.mailgateway.oauth2servers import TokenEndpoint
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from mailgateway.models import OutboundMail, OutboundStatus
+from mailgateway.models import OAuth2Account
 from mailgateway.outbound import outbox
-from mailgateway.outbound.models import OAuth2Account
+from mailgateway.outbound.models import OutboundMail, OutboundStatus
 from tests.factories import open_ticket
 from tests.mailgateway.oauth2servers import TokenEndpoint
 from tests.mailservers import SmtpSink

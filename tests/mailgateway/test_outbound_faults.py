@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from mailgateway.models import OutboundMail, OutboundStatus
+from mailgateway.outbound.models import OutboundMail, OutboundStatus
 from tests.mailgateway.conftest import receive
 from tests.mailgateway.mails import plain
 

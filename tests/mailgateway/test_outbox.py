@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from mailgateway.models import OutboundMail, OutboundStatus, Suppression
 from mailgateway.outbound import outbox
+from mailgateway.outbound.models import OutboundMail, OutboundStatus, Suppression
 from mailgateway.outbound.tasks import send_outbound, sweep_outbound
 from tests.factories import open_ticket
 from tests.helpers import subscribers_run

@@ -10,8 +10,9 @@ from email import policy
 import pytest
 
 from accounts.models import User
-from mailgateway.models import InboundMail, InboundStatus, OutboundMail, OutboundStatus, Protocol
+from mailgateway.models import InboundMail, InboundStatus, Protocol
 from mailgateway.outbound import outbox
+from mailgateway.outbound.models import OutboundMail, OutboundStatus
 from mailgateway.sources.mailboxes import mailbox_poll
 from tests.mailgateway.conftest import receive
 from tests.mailgateway.dovecot import Dovecot, needs_dovecot

@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from accounts import mails as account_mails
 from accounts.models import DepartmentMembership
-from mailgateway.models import OutboundMail, OutboundStatus
 from mailgateway.outbound import compose, mailer, outbox
 from mailgateway.outbound.digest import agent_digests_queue
+from mailgateway.outbound.models import OutboundMail, OutboundStatus
 from mailgateway.outbound.tasks import send_agent_digests
 from tests.factories import CustomerFactory, open_ticket
 from tests.helpers import subscribers_run

@@ -3,7 +3,7 @@ readable"), Cyrillic included, and the .eml beside it is the exact mail."""
 
 import pytest
 
-from mailgateway.models import OutboundMail
+from mailgateway.outbound.models import OutboundMail
 from tests.factories import open_ticket
 
 pytestmark = pytest.mark.django_db

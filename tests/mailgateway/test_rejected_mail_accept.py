@@ -8,8 +8,9 @@ import pytest
 
 from accounts.models import Role, User
 from helpdesk.errors import ActionNotAllowed, NotPermitted
-from mailgateway.models import InboundMail, InboundStatus, OutboundMail
-from mailgateway.pipeline import inbound_accept
+from mailgateway.models import InboundMail, InboundStatus
+from mailgateway.outbound.models import OutboundMail
+from mailgateway.services import inbound_accept
 from tests.factories import AgentFactory, CustomerFactory, open_ticket
 from tests.helpers import png_bytes, subscribers_run
 from tests.mailgateway.conftest import receive

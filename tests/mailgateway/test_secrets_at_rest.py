@@ -11,8 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import connection
 
-from mailgateway.models import Mailbox
-from mailgateway.outbound.models import OAuth2Account
+from mailgateway.models import Mailbox, OAuth2Account
 
 pytestmark = pytest.mark.django_db
 

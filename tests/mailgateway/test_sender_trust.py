@@ -18,7 +18,7 @@ from mailgateway.identity import agent_reply_address, reply_address
 from mailgateway.models import InboundStatus
 from mailgateway.outbound.compose import Kind
 from mailgateway.outbound.models import OutboundMail
-from mailgateway.pipeline import inbound_accept
+from mailgateway.services import inbound_accept
 from tests.factories import AgentFactory, open_ticket
 from tests.mailgateway.conftest import receive_notified as receive
 from tests.mailgateway.mails import plain, raw

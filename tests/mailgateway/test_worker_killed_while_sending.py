@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from mailgateway.models import OutboundMail, OutboundStatus
+from mailgateway.outbound.models import OutboundMail, OutboundStatus
 from mailgateway.outbound.tasks import sweep_outbound
 from tests.factories import open_ticket
 from tests.helpers import postgres_only, wait_for

@@ -10,11 +10,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from helpdesk.urls import staff_urls as urlpatterns
 from tests.staff.conftest import seen
 from tests.staff.test_rejected_mail_pages import REJECTED_MAIL_URLS
 from tickets import services
 from tickets.models import Status, TicketEvent
-from tickets.urls.staff import urlpatterns
 
 pytestmark = pytest.mark.django_db
 

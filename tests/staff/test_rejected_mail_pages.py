@@ -147,7 +147,7 @@ def test_the_list_shows_sender_subject_department_date_and_reason_newest_first(
 
 
 def test_the_list_goes_page_by_page(client, agent, registered_only, monkeypatch):
-    monkeypatch.setattr("tickets.views.staff.rejected_mail.REJECTED_PAGE", 2)
+    monkeypatch.setattr("mailgateway.views.rejected_mail.REJECTED_PAGE", 2)
     subjects = [f"Mail {n}" for n in range(5)]
     for subject in subjects:
         receive(plain(sender="someone@example.org", subject=subject))

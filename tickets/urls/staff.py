@@ -6,7 +6,6 @@ from tickets.views.staff import (
     dashboard,
     presence,
     queue,
-    rejected_mail,
     workspace,
 )
 
@@ -31,11 +30,4 @@ urlpatterns = [
         for control in controls.CONTROLS
     ),
     path("tickets/<int:number>/presence/", presence.ticket_presence, name="ticket_presence"),
-    path("mail/rejected/", rejected_mail.rejected_mail_list, name="rejected_mail_list"),
-    path("mail/rejected/<int:pk>/", rejected_mail.rejected_mail_detail, name="rejected_mail"),
-    path(
-        "mail/rejected/<int:pk>/accept/",
-        rejected_mail.rejected_mail_accept,
-        name="rejected_mail_accept",
-    ),
 ]

@@ -17,7 +17,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from mailgateway import oauth2
-from mailgateway.outbound.models import OAuth2Account
+from mailgateway.models import OAuth2Account
 
 DEFAULT_INTERVAL = 5  # seconds between polls when the provider does not say (RFC 8628)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from mailgateway.models import InboundMail, InboundStatus
-from mailgateway.pipeline import inbound_reprocess
+from mailgateway.services import inbound_reprocess
 
 RETRYABLE = (InboundStatus.QUARANTINED, InboundStatus.FAILED)
 

@@ -1,5 +1,6 @@
-"""Mail a department rejected (registered customers only), for its agents: the list, one
-mail parsed again, and opening a ticket from it (issue 5, senders; P7, R10)."""
+"""Mail a department rejected (registered customers only, unknown senders, reports that
+prove nothing), for its agents in the staff portal: the list, one mail parsed again, and
+opening a ticket from it where that is allowed (issue 5, senders; issue 16; P7, R10)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from accounts.decorators import agent_required
 from helpdesk.errors import ServiceError
 from helpdesk.http import AuthenticatedHttpRequest
 from mailgateway import selectors
-from mailgateway.pipeline import inbound_accept
+from mailgateway.services import inbound_accept, inbound_accept_refusal
 from tickets import access
 from tickets.keyset import keyset_page
 
@@ -35,7 +36,9 @@ def rejected_mail_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @agent_required
 def rejected_mail_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mail = selectors.rejected_mail_get(request.user, pk)
-    context = {"nav": "rejected", "mail": mail, "parsed": selectors.rejected_mail_parsed(mail)}
+    parsed = selectors.rejected_mail_parsed(mail)
+    refusal = inbound_accept_refusal(mail, parsed)
+    context = {"nav": "rejected", "mail": mail, "parsed": parsed, "refusal": refusal}
     return render(request, "staff/rejected_mail_detail.html", context)
 
 
