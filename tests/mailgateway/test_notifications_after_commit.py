@@ -9,8 +9,8 @@ from email import policy
 import pytest
 
 from mailgateway.identity import message_id_ticket
-from mailgateway.models import OutboundMail
 from mailgateway.outbound import compose
+from mailgateway.outbound.models import OutboundMail
 from tests.factories import AgentFactory, open_ticket
 from tests.helpers import committed
 from tests.mailgateway.conftest import receive
