@@ -90,9 +90,10 @@ def customer_wrote(message: Message) -> None:
         )
 
 
-def ticket_assigned(ticket: Ticket, *, actor: User) -> None:
+def ticket_assigned(ticket: Ticket, *, actor: User | None) -> None:
     assignee = ticket.assignee
-    if assignee and assignee.pk != actor.pk and assignee.is_active and assignee.notify_assigned:
+    by_other = actor is None or assignee is None or assignee.pk != actor.pk
+    if assignee and by_other and assignee.is_active and assignee.notify_assigned:
         mailer.post(compose.agent_notification(compose.Kind.AGENT_ASSIGNED, ticket, assignee))
 
 
