@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("tickets/", include("tickets.urls.portal")),
     path("staff/", include("tickets.urls.staff")),
+    path("staff/manage/", include("tickets.sla.urls")),
     path("files/", include("tickets.urls.files")),
     path("mail/", include("mailgateway.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
