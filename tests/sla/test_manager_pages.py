@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 # Every URL of the manager's desk: (method, needs an object).
 SLA_URLS = {
     "escalations": ("get", None),
+    "reports": ("get", None),
     "escalation_ack": ("post", "escalation"),
     "settings": ("get", None),
     "calendar_new": ("get", None),

@@ -199,6 +199,7 @@ def ticket_clock_keep(event: TicketEvent) -> None:
     elif verb == EventVerb.REPLIED:
         if clock.first_response_seconds is None:
             _measure(keeper, Target.FIRST_RESPONSE)
+            clock.first_responder = event.actor
         keeper.met(Target.FIRST_RESPONSE)
         keeper.met(Target.NEXT_RESPONSE)
     elif verb == EventVerb.MESSAGE_ADDED:
@@ -217,6 +218,7 @@ def _status(keeper: Keeper, status: str | None) -> None:
     if status in (Status.SOLVED, Status.CLOSED):
         if keeper.clock.resolution_seconds is None:
             _measure(keeper, Target.RESOLUTION)
+            keeper.clock.resolver = keeper.ticket.assignee
         keeper.met(Target.FIRST_RESPONSE)
         keeper.met(Target.NEXT_RESPONSE)
     if status in STOPPED_STATUSES:

@@ -144,6 +144,13 @@ class TicketClock(models.Model):
     resolution_seconds = models.PositiveIntegerField(null=True, blank=True)
     first_response_met = models.BooleanField(null=True)
     resolution_met = models.BooleanField(null=True)
+    # Who met them: the author of the first reply; the assignee when it was solved.
+    first_responder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    resolver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("SLA clock")

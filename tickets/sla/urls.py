@@ -1,12 +1,13 @@
 from django.urls import path
 
-from tickets.sla import views
+from tickets.sla import report_views, views
 
 app_name = "sla"
 
 urlpatterns = [
     path("escalations/", views.escalation_list, name="escalations"),
     path("escalations/<int:pk>/acknowledge/", views.escalation_ack, name="escalation_ack"),
+    path("reports/", report_views.report, name="reports"),
     path("sla/", views.settings_overview, name="settings"),
     path("sla/calendars/new/", views.calendar_new, name="calendar_new"),
     path("sla/calendars/<int:pk>/", views.calendar_edit, name="calendar_edit"),

@@ -71,3 +71,14 @@ def manager_links(context: template.Context) -> dict:
         "nav": context.get("nav"),
         "count": f"{cap - 1}+" if count >= cap else str(count) if count else "",
     }
+
+
+@register.filter
+def duration(seconds: float | None) -> str:
+    """Working time as "2 h 05 min" (or "45 min")."""
+    if seconds is None:
+        return "—"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return _("%(minutes)d min") % {"minutes": minutes}
+    return _("%(hours)d h %(minutes)02d min") % {"hours": minutes // 60, "minutes": minutes % 60}
