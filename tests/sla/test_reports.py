@@ -165,3 +165,14 @@ def test_the_report_page_draws_its_charts_as_svg(client, lead, week):
 def client_as(client, user):
     client.force_login(user)
     return client
+
+
+def test_an_agent_sees_only_his_own_figures_on_the_dashboard(client, week, agent):
+    html = client_as(client, agent).get(reverse("staff:dashboard")).content.decode()
+    assert "My figures, last 30 days" in html
+    assert "Спасибо" in html, "his own rating comment"
+    assert "Долго" not in html, "never a colleague's"
+
+
+def test_an_agent_cannot_open_the_reports(client, week, agent):
+    assert client_as(client, agent).get(reverse("sla:reports")).status_code == 403

@@ -11,8 +11,9 @@ from django.utils.html import format_html
 from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
 
+from tickets import access
 from tickets.models import Ticket
-from tickets.sla import selectors
+from tickets.sla import reports, selectors
 from tickets.sla.clock import TARGETS, due_field
 from tickets.sla.models import Target
 from tickets.sla.scope import is_manager
@@ -21,6 +22,7 @@ register = template.Library()
 
 # Shown as "due soon" within this time (the escalation warning has its own, per policy).
 DUE_SOON = timedelta(hours=1)
+MY_FIGURES_DAYS = 30
 
 
 def _state(due: datetime, now: datetime) -> tuple[str, str]:
@@ -82,3 +84,18 @@ def duration(seconds: float | None) -> str:
     if minutes < 60:
         return _("%(minutes)d min") % {"minutes": minutes}
     return _("%(hours)d h %(minutes)02d min") % {"hours": minutes // 60, "minutes": minutes % 60}
+
+
+@register.inclusion_tag("sla/_my_figures.html", takes_context=True)
+def my_figures(context: template.Context) -> dict:
+    """The agent's own figures of the last 30 days on his dashboard (W3, W4): only his."""
+    user = context["user"]
+    today = timezone.localdate()
+    scope = reports.Scope(
+        start=today - timedelta(days=MY_FIGURES_DAYS - 1),
+        end=today,
+        departments=access.departments_for(user),
+        agent=user,
+    )
+    rows = reports.agent_rows(scope, [user])
+    return {"row": rows[0] if rows else None, "days": MY_FIGURES_DAYS}
