@@ -56,6 +56,9 @@ class Target(models.TextChoices):
     RESOLUTION = "resolution", _("Resolution")
 
 
+POLICY_EXISTS = _("A policy for this department, priority and organization exists already.")
+
+
 class Policy(models.Model):
     """Targets for a department's tickets of one priority (or any), optionally for one
     organization with a contract; the most specific active policy applies."""
@@ -108,12 +111,22 @@ class Policy(models.Model):
         ordering = ["department__name", "organization__name", "-priority"]
         verbose_name = _("SLA policy")
         verbose_name_plural = _("SLA policies")
+        # One policy per department, priority and organization, "any" (NULL) included:
+        # one partial constraint per combination, as SQLite has no NULLS NOT DISTINCT.
         constraints = [
             models.UniqueConstraint(
-                fields=["department", "priority", "organization"],
-                name="sla_policy_unique",
-                nulls_distinct=False,
-            ),
+                fields=fields,
+                condition=models.Q(priority__isnull=no_priority)
+                & models.Q(organization__isnull=no_organization),
+                name=name,
+                violation_error_message=POLICY_EXISTS,
+            )
+            for fields, no_priority, no_organization, name in (
+                (["department", "priority", "organization"], False, False, "sla_policy_unique"),
+                (["department", "priority"], False, True, "sla_policy_unique_no_org"),
+                (["department", "organization"], True, False, "sla_policy_unique_any_priority"),
+                (["department"], True, True, "sla_policy_unique_department"),
+            )
         ]
 
     def __str__(self) -> str:

@@ -19,8 +19,8 @@ DEFAULT_DAYS = 30
 
 
 class ReportForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False)
-    end = forms.DateField(label=_("To"), required=False)
+    start = forms.DateField(label=_("From"))
+    end = forms.DateField(label=_("To"))
     department = forms.ModelChoiceField(
         label=_("Department"), queryset=None, required=False, empty_label=_("All my departments")
     )
@@ -31,8 +31,13 @@ class ReportForm(forms.Form):
         label=_("Channel"), choices=[("", _("Any channel")), *Channel.choices], required=False
     )
 
-    def __init__(self, *args, departments, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data, *, departments, **kwargs) -> None:
+        """Without dates: the last DEFAULT_DAYS days, shown in the form."""
+        data = data.copy()
+        today = timezone.localdate()
+        data.setdefault("end", today.isoformat())
+        data.setdefault("start", (today - timedelta(days=DEFAULT_DAYS - 1)).isoformat())
+        super().__init__(data, **kwargs)
         self.departments = departments
         self.fields["department"].queryset = departments.order_by("name")
         self.fields["agent"].queryset = agents_of(departments)
@@ -41,14 +46,13 @@ class ReportForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        today = timezone.localdate()
-        end = data.get("end") or today
-        start = data.get("start") or end - timedelta(days=DEFAULT_DAYS - 1)
+        end, start = data.get("end"), data.get("start")
+        if end is None or start is None:
+            return data  # the field says what is wrong
         if end < start:
             raise ValidationError(_("The range ends before it starts."))
         if (end - start).days >= RANGE_DAYS_MAX:
             raise ValidationError(_("A report covers at most two years."))
-        data["start"], data["end"] = start, end
         return data
 
     def scope(self) -> Scope | None:
