@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "helpdesk",
     "accounts",
     "tickets",
+    "tickets.sla",
     "mailgateway",
     "mailgateway.outbound",
 ]
@@ -327,6 +328,8 @@ CELERY_BEAT_SCHEDULE = {
     # After-commit reactions to ticket events whose task a broker lost (tickets/events.py).
     "requeue-event-deliveries": {"task": "tickets.requeue_event_deliveries", "schedule": 60.0},
     "sweep-outbound-mail": {"task": "mailgateway.sweep_outbound", "schedule": 60.0},
+    # SLA warnings and breaches reach the managers (issue 10, R17).
+    "escalate-sla": {"task": "sla.escalate", "schedule": 60.0},
     # Agents' notifications held past their per-minute limit go out as one digest.
     "send-agent-digests": {"task": "mailgateway.send_agent_digests", "schedule": 30.0},
     # Enqueues one fetch task per active mailbox (MAIL.md rule 3).

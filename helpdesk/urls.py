@@ -15,6 +15,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("accounts/", include("accounts.urls")),
     path("tickets/", include("tickets.urls.portal")),
+    path("staff/manage/", include("tickets.sla.urls")),
     path("staff/", include((staff_urls, "staff"))),
     path("files/", include("tickets.urls.files")),
     path("mail/", include("mailgateway.urls")),

@@ -12,7 +12,9 @@ class MailGatewayConfig(AppConfig):
         # (the sources queue them by name), and the receiver of anymail's inbound signal.
         from mailgateway import health, tasks  # noqa: F401  (health: its report entries)
         from mailgateway.addresses import forget_addresses
-        from mailgateway.outbound import notify  # noqa: F401  (the event stream's mail subscribers)
+
+        # The event stream's mail subscribers: customers' and agents' notices, managers' alerts.
+        from mailgateway.outbound import manager_alerts, notify  # noqa: F401
         from mailgateway.outbound.deliveries import with_deliveries
         from mailgateway.sources import webhooks  # noqa: F401
         from tickets.selectors import message_extra_register

@@ -39,6 +39,9 @@ class MailKind:
     OVERSIZE = "oversize"
     # Mail from the agent's address without proof was filed as a note (docs/mail-trust.md).
     AGENT_UNVERIFIED = "agent_unverified"
+    # To a department's managers (issue 10): an SLA escalation, a bad rating.
+    MANAGER_ESCALATION = "manager_escalation"
+    MANAGER_BAD_RATING = "manager_bad_rating"
 
 
 # Mail to customers about a message: its delivery status is shown beside the message.

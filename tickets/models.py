@@ -233,6 +233,8 @@ class Ticket(models.Model):
     next_response_due_at = models.DateTimeField(_("next response due"), null=True, blank=True)
     resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    # The earliest of the three due times above: what the queue sorts and filters by.
+    sla_due_at = models.DateTimeField(_("next due"), null=True, blank=True)
 
     class Meta:
         ordering = ["-updated_at"]
@@ -269,6 +271,12 @@ class Ticket(models.Model):
                 name="ticket_open_unassigned",
             ),
             models.Index(fields=["-created_at", "-id"], name="ticket_created"),
+            # SLA (issue 10): the "due" sort and the overdue / due-within filters of queues.
+            models.Index(
+                fields=["sla_due_at", "id"],
+                condition=models.Q(sla_due_at__isnull=False),
+                name="ticket_sla_due",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -435,6 +443,8 @@ class EventVerb(models.TextChoices):
     REOPENED = "reopened", _("reopened the ticket")
     RATED = "rated", _("rated the answer")
     PARTICIPANT_ADDED = "participant_added", _("added a participant")
+    # An SLA due time came close or passed (issue 10, R17); the actor is the helpdesk.
+    ESCALATED = "escalated", _("escalated the ticket")
 
 
 class TicketEvent(models.Model):

@@ -57,10 +57,19 @@ AUTOMATIC_KINDS = frozenset(
         Kind.AGENT_DIGEST,
         Kind.OVERSIZE,
         Kind.AGENT_UNVERIFIED,
+        Kind.MANAGER_ESCALATION,
+        Kind.MANAGER_BAD_RATING,
     }
 )
 AGENT_KINDS = frozenset(
-    {Kind.AGENT_NEW_TICKET, Kind.AGENT_CUSTOMER_REPLY, Kind.AGENT_ASSIGNED, Kind.AGENT_UNVERIFIED}
+    {
+        Kind.AGENT_NEW_TICKET,
+        Kind.AGENT_CUSTOMER_REPLY,
+        Kind.AGENT_ASSIGNED,
+        Kind.AGENT_UNVERIFIED,
+        Kind.MANAGER_ESCALATION,
+        Kind.MANAGER_BAD_RATING,
+    }
 )
 # Mail a person asked for (issue 14): outside the loop limit, with a cap of its own.
 ACCOUNT_KINDS = frozenset(
@@ -332,7 +341,12 @@ def solved(ticket: Ticket, *, rate_good_url: str, rate_bad_url: str) -> Draft:
 
 
 def agent_notification(
-    kind: str, ticket: Ticket, agent: User, *, message: Message | None = None
+    kind: str,
+    ticket: Ticket,
+    agent: User,
+    *,
+    message: Message | None = None,
+    extra: dict | None = None,
 ) -> Draft:
     """New ticket in my department, a customer answered my ticket, a ticket was assigned to
     me, mail from my address was filed as unverified.
@@ -349,6 +363,7 @@ def agent_notification(
                 "message": message,
                 "ticket_url": site_link(reverse("staff:ticket", args=[ticket.number])),
                 "subject_line": ticket_subject(ticket),
+                **(extra or {}),
             },
         )
     mime = _mime(

@@ -11,7 +11,17 @@ from django.test import override_settings
 
 from accounts.models import Role, User
 from tickets import access
-from tickets.models import Attachment, Department, Message, MessageKind, Status, Ticket
+from tickets.models import (
+    Attachment,
+    Department,
+    Message,
+    MessageKind,
+    Rating,
+    RatingScore,
+    Status,
+    Ticket,
+)
+from tickets.sla.models import Calendar, Escalation, Policy
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +108,14 @@ def test_running_it_again_adds_nothing(demo):
 def test_its_files_are_written_to_the_test_runs_folder(demo, demo_media):
     names = list(Attachment.objects.values_list("file", flat=True))
     assert names and all((demo_media / name).is_file() for name in names)
+
+
+def test_it_sets_up_service_levels_with_escalations_and_ratings(demo):
+    """Issue 10: a manager sees escalations, SLA state and reports on the demo data."""
+    assert Calendar.objects.get().holidays.count() == 3
+    assert Policy.objects.count() == 4
+    open_tickets = Ticket.objects.filter(status__in=[Status.NEW, Status.OPEN])
+    assert open_tickets.filter(sla_due_at__isnull=False).exists()
+    assert Escalation.objects.exists()
+    assert Rating.objects.filter(score=RatingScore.BAD).exists()
+    assert Rating.objects.exclude(comment="").exists()

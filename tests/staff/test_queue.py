@@ -186,12 +186,12 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(
 
     add(2)
     client.force_login(agent)
-    # session, user, colleagues, the page of tickets, departments for two selects, and the
-    # navigation's count of rejected mail.
-    with django_assert_num_queries(7):
+    # session, user, colleagues, the page of tickets, departments for two selects, the
+    # navigation's count of rejected mail and whether he manages a department (issue 10).
+    with django_assert_num_queries(8):
         queue(client)
     add(10)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = queue(client, assignee="", priority="2", channel="web", sort="waiting")
     assert len(response.context["page"].items) == 12
 

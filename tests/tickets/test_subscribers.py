@@ -7,6 +7,7 @@ its pending deliveries (tickets/events.py), so the names are part of the contrac
 
 from tickets import events
 from tickets.models import EventVerb
+from tickets.sla.clock import TRACKED
 
 EXPECTED = {
     # name: (phase, verbs); no verbs = every verb
@@ -16,6 +17,11 @@ EXPECTED = {
     "mail.ticket_assigned": (events.AFTER_COMMIT, {EventVerb.ASSIGNED}),
     "mail.ticket_solved": (events.AFTER_COMMIT, {EventVerb.STATUS_CHANGED}),
     "mail.agent_unverified": (events.AFTER_COMMIT, {EventVerb.NOTE_ADDED}),
+    # Issue 10: the due times move with the ticket; managers hear of escalations and
+    # bad ratings.
+    "sla.clock": (events.IN_TRANSACTION, set(TRACKED)),
+    "sla.escalation_mail": (events.AFTER_COMMIT, {EventVerb.ESCALATED}),
+    "sla.bad_rating_mail": (events.AFTER_COMMIT, {EventVerb.RATED}),
 }
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, Role, User
 from tickets import access, selectors
-from tickets.models import Channel, Department, Priority, Status, Ticket
+from tickets.models import Channel, Department, Priority, RatingScore, Status, Ticket
 from tickets.uploads import NewAttachment, allowed_kinds_label, check_upload
 
 SUBJECT_MAX = 255
@@ -94,7 +94,16 @@ class QueueFilterForm(forms.Form):
         ("waiting", _("Waiting longest")),
         ("priority", _("Priority")),
         ("created", _("Newest")),
+        ("due", _("Due soonest")),
     ]
+    SLA_CHOICES = [
+        ("", _("Any")),
+        ("overdue", _("Overdue")),
+        ("1", _("Due within 1 hour")),
+        ("4", _("Due within 4 hours")),
+        ("24", _("Due within 24 hours")),
+    ]
+    RATING_CHOICES = [("", _("Any")), *RatingScore.choices, ("rated", _("Rated"))]
 
     department: forms.ModelChoiceField[Department] = forms.ModelChoiceField(
         label=_("Department"), queryset=None, required=False, empty_label=_("All my departments")
@@ -111,6 +120,8 @@ class QueueFilterForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("Channel"), choices=[("", _("Any channel")), *Channel.choices], required=False
     )
+    sla = forms.ChoiceField(label=_("Service level"), choices=SLA_CHOICES, required=False)
+    rating = forms.ChoiceField(label=_("Rating"), choices=RATING_CHOICES, required=False)
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
     requester = forms.ModelChoiceField(
         queryset=User.objects.filter(role=Role.CUSTOMER), required=False, widget=forms.HiddenInput
@@ -147,6 +158,8 @@ class QueueFilterForm(forms.Form):
             channel=data.get("channel") or "",
             requester=data.get("requester"),
             sort=data.get("sort") or "activity",
+            sla=data.get("sla") or "",
+            rating=data.get("rating") or "",
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db.models import (
     Case,
@@ -12,6 +13,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import timezone
 
 from accounts.models import STAFF_ROLES, Role, Service, User
 from tickets import access
@@ -48,6 +50,8 @@ QUEUE_SORTS: dict[str, tuple[SortKey, ...]] = {
         SortKey("id", descending=True),
     ),
     "created": (SortKey("created_at", descending=True), SortKey("id", descending=True)),
+    # SLA (issue 10): the earliest running due time first; tickets without one last.
+    "due": (SortKey("sla_due_at", nullable=True), SortKey("id")),
 }
 
 # "active" is every status still needing work; then one status alone, or everything.
@@ -111,6 +115,8 @@ class QueueFilters:
     channel: str = ""
     requester: User | None = None
     sort: str = "activity"
+    sla: str = ""  # "overdue", or due within this many hours
+    rating: str = ""  # good, bad, or "rated"
 
 
 def staff_queue(user: User, filters: QueueFilters) -> QuerySet[Ticket]:
@@ -131,6 +137,14 @@ def staff_queue(user: User, filters: QueueFilters) -> QuerySet[Ticket]:
         tickets = tickets.filter(channel=filters.channel)
     if filters.requester is not None:
         tickets = tickets.filter(requester=filters.requester)
+    if filters.sla == "overdue":
+        tickets = tickets.filter(sla_due_at__lte=timezone.now())
+    elif filters.sla.isdigit():
+        tickets = tickets.filter(sla_due_at__lte=timezone.now() + timedelta(hours=int(filters.sla)))
+    if filters.rating == "rated":
+        tickets = tickets.filter(rating__isnull=False)
+    elif filters.rating:
+        tickets = tickets.filter(rating__score=filters.rating)
     return with_list_facts(tickets)
 
 

@@ -25,10 +25,13 @@ from tickets.services.events import event_record, person_ref
 
 
 @transaction.atomic
-def ticket_assign(*, actor: User, ticket: Ticket, assignee: User | None) -> Ticket:
-    """Gives the ticket to an agent of its department, or takes it back to the queue."""
+def ticket_assign(*, actor: User | None, ticket: Ticket, assignee: User | None) -> Ticket:
+    """Gives the ticket to an agent of its department, or takes it back to the queue.
+
+    `actor=None` is the helpdesk itself (an escalation action, issue 10)."""
     ticket_lock(ticket)
-    require_agent_access(actor, ticket)
+    if actor is not None:
+        require_agent_access(actor, ticket)
     require_not_closed(ticket)
     if assignee is not None and not (
         assignee.is_active and assignee.is_agent and access.can_work(assignee, ticket)
@@ -108,9 +111,11 @@ def ticket_set_status(*, actor: User, ticket: Ticket, status: Status) -> Ticket:
 
 
 @transaction.atomic
-def ticket_set_priority(*, actor: User, ticket: Ticket, priority: Priority) -> Ticket:
+def ticket_set_priority(*, actor: User | None, ticket: Ticket, priority: Priority) -> Ticket:
+    """`actor=None` is the helpdesk itself (an escalation action, issue 10)."""
     ticket_lock(ticket)
-    require_agent_access(actor, ticket)
+    if actor is not None:
+        require_agent_access(actor, ticket)
     require_not_closed(ticket)
     if priority not in Priority.values:
         raise ActionNotAllowed(_("Unknown priority."))

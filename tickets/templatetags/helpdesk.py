@@ -1,10 +1,12 @@
 """Presentation helpers for ticket pages: badges and the wording of audit events."""
 
 from django import template
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from tickets.models import EventVerb, Priority, Status, TicketEvent
+from tickets.models import EventVerb, Priority, RatingScore, Status, TicketEvent
 
 register = template.Library()
 
@@ -27,6 +29,34 @@ def _status_label(value: str) -> str:
 
 def _priority_label(value: int | None) -> str:
     return str(Priority(value).label) if value in Priority.values else str(value)
+
+
+def _rating_text(after: dict) -> str:
+    """The customer's verdict and his comment, for staff (W4)."""
+    score = after.get("score", "")
+    label = RatingScore(score).label if score in RatingScore.values else score
+    comment = after.get("comment") or ""
+    if comment:
+        return _("rated the answer: %(score)s, “%(comment)s”") % {
+            "score": label,
+            "comment": comment,
+        }
+    return _("rated the answer: %(score)s") % {"score": label}
+
+
+def _escalation_text(after: dict) -> str:
+    """Which due time came close or passed (issue 10, R17)."""
+    targets = {
+        "first_response": _("first response"),
+        "next_response": _("next response"),
+        "resolution": _("resolution"),
+    }
+    target = targets.get(after.get("target"), after.get("target", ""))
+    due = parse_datetime(after.get("due_at") or "")
+    when = formats.date_format(timezone.localtime(due), "SHORT_DATETIME_FORMAT") if due else ""
+    if after.get("level") == "warning":
+        return _("escalated: %(target)s due soon, at %(due)s") % {"target": target, "due": when}
+    return _("escalated: %(target)s overdue, was due at %(due)s") % {"target": target, "due": when}
 
 
 @register.simple_tag
@@ -52,6 +82,10 @@ def event_text(event: TicketEvent) -> str:
             "before": before.get("department", ""),
             "after": after.get("department", ""),
         }
+    if verb == EventVerb.RATED:
+        return _rating_text(after)
+    if verb == EventVerb.ESCALATED:
+        return _escalation_text(after)
     if verb == EventVerb.PARTICIPANT_ADDED:
         name = (after.get("participant") or {}).get("name")
         if name:

@@ -5,6 +5,7 @@ writes, "a" an agent answers, "n" an agent adds an internal note. `{service}` is
 by the customer's product, `{n}` by a number.
 """
 
+from datetime import date
 from typing import Any
 
 SCENARIOS: list[dict[str, Any]] = [
@@ -462,3 +463,22 @@ INDIVIDUALS = [
     ("natalia@example.ru", "Наталья Кузнецова", "ru", [("Хостинг «Старт»", "Shared hosting")]),
     ("armen@example.am", "Արմեն Սարգսյան", "hy", []),
 ]
+
+
+# Holidays of the Moscow office calendar (yearly; the year is set when seeding).
+HOLIDAYS = [
+    ("Новогодние каникулы", date(2000, 1, 1), date(2000, 1, 8)),
+    ("Праздник весны и труда", date(2000, 5, 1), date(2000, 5, 1)),
+    ("День Победы", date(2000, 5, 9), date(2000, 5, 9)),
+]
+
+RATING_COMMENTS = {
+    "ru": {
+        "good": ["Спасибо, всё заработало!", "Быстро и по делу.", "Отличная поддержка."],
+        "bad": ["Ждал ответа почти сутки.", "Проблема так и не решена до конца."],
+    },
+    "en": {
+        "good": ["Thanks, works now!", "Quick and clear answer."],
+        "bad": ["Took far too long.", "The answer did not help."],
+    },
+}

@@ -26,9 +26,12 @@ from tickets.models import (
     DepartmentAddress,
     EventDelivery,
     Priority,
+    RatingScore,
     Status,
     Ticket,
 )
+from tickets.sla.escalation import escalations_scan
+from tickets.sla.models import Calendar, Holiday, Policy
 from tickets.uploads import NewAttachment, check_upload
 
 DEMO_PASSWORD = "demo"
@@ -204,12 +207,55 @@ class Command(BaseCommand):
                 Service.objects.create(name=sname, kind=kind, customer=user) for sname, kind in own
             ]
             self.customers.append((user, own_services, email.split("@")[1]))
+        self._service_levels()
         self._tickets()
+        escalations_scan()
         # The demo's history is in the past: nothing reacts to it after the commit (no
         # mail is sent); what reacts inside the transaction (search, SLA) has run.
         EventDelivery.objects.all().delete()
         # An agent who left: his replies keep his name (R8).
         User.objects.filter(pk__in=[u.pk for u in inactive]).update(is_active=False)
+
+    def _service_levels(self) -> None:
+        """A Moscow office calendar shared by support and billing, policies per priority,
+        and sales round the clock (issue 10)."""
+        office = Calendar.objects.create(
+            name="Moscow office",
+            time_zone="Europe/Moscow",
+            hours={str(day): [[9 * 60, 19 * 60]] for day in range(5)},
+        )
+        year = timezone.now().year
+        for name, first, last in content.HOLIDAYS:
+            Holiday.objects.create(
+                calendar=office,
+                name=name,
+                first_day=first.replace(year=year),
+                last_day=last.replace(year=year),
+                yearly=True,
+            )
+        for slug, priority, calendar, first, following, resolution in (
+            ("technical-support", None, office, 120, 240, 3 * 10 * 60),
+            ("technical-support", Priority.URGENT, None, 30, 60, 8 * 60),
+            ("billing", None, office, 240, 480, 5 * 10 * 60),
+            ("sales", None, None, 8 * 60, 24 * 60, None),
+        ):
+            Policy.objects.create(
+                department=self.departments[slug],
+                priority=priority,
+                calendar=calendar,
+                first_response_minutes=first,
+                next_response_minutes=following,
+                resolution_minutes=resolution,
+                raise_priority=priority is None and slug == "technical-support",
+            )
+
+    def _rate(self, index: int, customer: User, ticket: Ticket, lang: str) -> None:
+        """Two solved tickets in three get a rating; one rating in five is bad (W4)."""
+        if index % 3 == 2 or ticket.status != Status.SOLVED:
+            return
+        score = RatingScore.BAD if index % 5 == 0 else RatingScore.GOOD
+        comment = self.random.choice([*content.RATING_COMMENTS[lang][score.value], ""])
+        services.rating_set(actor=customer, ticket=ticket, score=score, comment=comment)
 
     # --- tickets ---------------------------------------------------------------------
 
@@ -304,10 +350,13 @@ class Command(BaseCommand):
             with clock(at):
                 if ticket.status != Status.SOLVED:
                     services.ticket_set_status(actor=agent, ticket=ticket, status=Status.SOLVED)
+                self._rate(index, customer, ticket, lang)
                 services.ticket_close(actor=customer, ticket=ticket)
-        elif status == Status.SOLVED and ticket.status != Status.SOLVED:
+        elif status == Status.SOLVED:
             with clock(at):
-                services.ticket_set_status(actor=agent, ticket=ticket, status=Status.SOLVED)
+                if ticket.status != Status.SOLVED:
+                    services.ticket_set_status(actor=agent, ticket=ticket, status=Status.SOLVED)
+                self._rate(index, customer, ticket, lang)
         elif status == Status.PENDING and ticket.status != Status.PENDING:
             with clock(at):
                 services.ticket_set_status(actor=agent, ticket=ticket, status=Status.PENDING)
