@@ -9,6 +9,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("accounts/", include("accounts.urls")),
     path("tickets/", include("tickets.urls.portal")),
+    path("staff/canned/", include("tickets.canned.urls")),
     path("staff/", include("tickets.urls.staff")),
     path("files/", include("tickets.urls.files")),
     path("mail/", include("mailgateway.urls")),

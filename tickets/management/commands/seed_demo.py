@@ -20,6 +20,7 @@ from PIL import Image, ImageDraw
 from accounts.models import DepartmentMembership, Organization, Role, Service, User
 from mailgateway.models import OutboundMail
 from tickets import services
+from tickets.canned.demo import seed_canned_responses
 from tickets.management.commands import _demo_content as content
 from tickets.models import Category, Channel, Department, DepartmentAddress, Status, Ticket
 from tickets.uploads import NewAttachment, check_upload
@@ -198,6 +199,9 @@ class Command(BaseCommand):
             ]
             self.customers.append((user, own_services, email.split("@")[1]))
         self._tickets()
+        seed_canned_responses(
+            check_upload(io.BytesIO(_pdf("SSH: ssh root@your-server")), "ssh-guide.pdf")
+        )
         # The demo's history is in the past: none of its mail is sent.
         OutboundMail.objects.all().delete()
         # An agent who left: his replies keep his name (R8).
