@@ -127,6 +127,9 @@
         if (state.mode === "panel") body.focus();
         close();
         break;
+      case "ArrowLeft": case "ArrowRight": case "Home": case "End": case "Tab":
+        if (state.mode === "hash") close();  // the cursor leaves the #word
+        return;
       default: return;
     }
     event.preventDefault();
@@ -149,6 +152,7 @@
     else if (search.value !== match[2]) { search.value = match[2]; load(match[2]); }
   });
   search.addEventListener("input", function () { load(search.value); });
+  body.addEventListener("click", function () { if (state.mode === "hash") close(); });
 
   openButton.addEventListener("click", function () {
     if (state.mode) close(); else open("panel");

@@ -8,9 +8,10 @@ from django.core import mail, signing
 from django.urls import reverse
 
 from tests.canned.conftest import canned
-from tests.factories import upload
+from tests.factories import AgentFactory, upload
 from tests.helpers import png_bytes
 from tests.staff.conftest import seen
+from tickets import services
 from tickets.canned.files import file_ref
 from tickets.canned.models import CannedResponse, Scope
 from tickets.models import Message, MessageKind
@@ -135,15 +136,18 @@ def test_unticked_files_stay_behind_and_a_file_alone_is_a_reply(client, agent, t
     assert Message.objects.get(kind=MessageKind.AGENT).attachments.count() == 1
 
 
-@pytest.mark.parametrize(
-    "token",
-    [
-        "forged",
-        signing.dumps({"u": 1, "a": 1, "f": "x", "s": 1}, salt="another.salt"),
-        "{{ settings.SECRET_KEY }}",
-    ],
-)
-def test_a_forged_file_reference_is_refused_with_a_message(client, agent, ticket, token):
+FORGED_TOKENS = {
+    "unsigned": lambda: "forged",
+    "signed for something else": lambda: signing.dumps(
+        {"u": 1, "a": 1, "f": "x", "s": 1}, salt="another.salt"
+    ),
+    "template code": lambda: "{{ settings.SECRET_KEY }}",
+}
+
+
+@pytest.mark.parametrize("kind", FORGED_TOKENS)
+def test_a_forged_file_reference_is_refused_with_a_message(client, agent, ticket, kind):
+    token = FORGED_TOKENS[kind]()
     client.force_login(agent)
     response = client.post(
         reverse("staff:ticket_reply", args=[ticket.number]),
@@ -184,3 +188,20 @@ def test_the_files_survive_a_form_error(client, agent, ticket):
     )
     html = page.content.decode()
     assert f'value="{token}" checked> схема.png' in html
+
+
+def test_the_files_survive_the_collision_warning(client, agent, ticket):
+    """Someone wrote meanwhile: nothing is sent, the text and the ticked files come back."""
+    response = canned(agent, files=[upload(png_bytes(), "схема.png")])
+    client.force_login(agent)
+    token = use(client, response, ticket).json()["files"][0]["token"]
+    loaded = seen(ticket)
+    colleague = AgentFactory(departments=[ticket.department])
+    services.note_add(actor=colleague, ticket=ticket, body_text="Звонил клиент")
+    page = client.post(
+        reverse("staff:ticket_reply", args=[ticket.number]),
+        {"kind": "reply", "body": "Схема во вложении", "seen": loaded, "canned_files": token},
+    )
+    assert page.context["stale"]
+    assert "checked> схема.png" in page.content.decode()
+    assert not Message.objects.filter(kind=MessageKind.AGENT).exists()

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tickets.uploads import download_name, storage_extension
+from tickets.uploads import storage_extension
 
 TITLE_MAX = 200
 FOLDER_MAX = 100
@@ -134,7 +134,3 @@ class CannedAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
-
-    @property
-    def download_name(self) -> str:
-        return download_name(self.filename, self.content_type)
