@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "accounts",
     "tickets",
     "tickets.sla",
+    "tickets.canned",
     "mailgateway",
     "mailgateway.outbound",
 ]

@@ -8,9 +8,11 @@ not contain it; agent of the department -> the page; manager -> the page.
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
+from django.urls import get_resolver, reverse
 
 from helpdesk.urls import staff_urls as urlpatterns
+from tests.canned.test_permissions import CANNED_URLS
+from tests.sla.test_manager_pages import SLA_URLS
 from tests.staff.conftest import seen
 from tests.staff.test_rejected_mail_pages import REJECTED_MAIL_URLS
 from tickets import services
@@ -71,6 +73,22 @@ def prepare(name: str, ticket, actor) -> None:
 def test_the_matrix_covers_every_staff_url():
     """Rejected mail has its own matrix (test_rejected_mail_pages.py)."""
     assert {pattern.name for pattern in urlpatterns} == set(STAFF_URLS) | set(REJECTED_MAIL_URLS)
+
+
+def test_every_url_under_staff_is_in_a_matrix():
+    """Features mounted under /staff/ bring their matrix: canned responses (R15) in
+    tests/canned/test_permissions.py, the managers' pages (issue 10) in
+    tests/sla/test_manager_pages.py."""
+    under_staff = {
+        f"{include.namespace}:{pattern.name}"
+        for include in get_resolver().url_patterns
+        if str(include.pattern).startswith("staff/")
+        for pattern in include.url_patterns
+    }
+    staff = {f"staff:{name}" for name in [*STAFF_URLS, *REJECTED_MAIL_URLS]}
+    canned = {f"canned:{name}" for name in CANNED_URLS}
+    manage = {f"sla:{name}" for name in SLA_URLS}
+    assert under_staff == staff | canned | manage
 
 
 @pytest.mark.parametrize("name", STAFF_URLS)

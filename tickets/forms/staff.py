@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, Role, User
 from tickets import access, selectors
+from tickets.canned.fields import CannedFilesField
 from tickets.models import Channel, Department, Priority, RatingScore, Status, Ticket
 from tickets.uploads import NewAttachment, allowed_kinds_label, check_upload
 
@@ -276,6 +277,8 @@ class ReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
     )
     attachments = attachments_field()
+    # Files of the canned responses the agent inserted (R15), copied into the reply.
+    canned_files = CannedFilesField()
     # Set by the button pressed: "Send", "Send and set pending", "Send and set solved".
     then = forms.ChoiceField(choices=THEN_CHOICES, required=False)
     # The latest audit event the agent had seen when he wrote (the stale-page check).
@@ -287,7 +290,8 @@ class ReplyForm(forms.Form):
     def clean(self) -> dict:
         super().clean()
         data = self.cleaned_data
-        if not (data.get("body") or "").strip() and not data.get("attachments"):
+        files = data.get("attachments") or data.get("canned_files")
+        if not (data.get("body") or "").strip() and not files:
             self.add_error("body", _("Write a message or attach a file."))
         if data.get("kind") == self.KIND_NOTE and data.get("then"):
             raise ValidationError(

@@ -19,6 +19,7 @@ from PIL import Image, ImageDraw
 
 from accounts.models import DepartmentMembership, Organization, Role, Service, User
 from tickets import services
+from tickets.canned.demo import seed_canned_responses
 from tickets.management.commands import _demo_content as content
 from tickets.models import (
     Category,
@@ -209,6 +210,9 @@ class Command(BaseCommand):
             self.customers.append((user, own_services, email.split("@")[1]))
         self._service_levels()
         self._tickets()
+        seed_canned_responses(
+            check_upload(io.BytesIO(_pdf("SSH: ssh root@your-server")), "ssh-guide.pdf")
+        )
         escalations_scan()
         # The demo's history is in the past: nothing reacts to it after the commit (no
         # mail is sent); what reacts inside the transaction (search, SLA) has run.

@@ -12,6 +12,7 @@ from accounts.models import User
 from helpdesk.errors import ServiceError
 from helpdesk.http import AuthenticatedHttpRequest
 from tickets import access, selectors, services
+from tickets.canned.files import files_take
 from tickets.forms.staff import AGENT_STATUSES, ReplyForm
 from tickets.models import Message, Priority, Ticket, TicketEvent
 from tickets.services.presence import PRESENCE_POLL_SECONDS, presence_touch
@@ -58,15 +59,17 @@ def ticket_detail(request: AuthenticatedHttpRequest, number: int) -> HttpRespons
 
 def _send(actor: User, ticket: Ticket, form: ReplyForm) -> Message:
     data = form.cleaned_data
+    canned = files_take(actor=actor, ticket=ticket, refs=data["canned_files"])
+    attachments = [*data["attachments"], *canned]
     if form.is_note:
         return services.note_add(
-            actor=actor, ticket=ticket, body_text=data["body"], attachments=data["attachments"]
+            actor=actor, ticket=ticket, body_text=data["body"], attachments=attachments
         )
     return services.reply_add(
         actor=actor,
         ticket=ticket,
         body_text=data["body"],
-        attachments=data["attachments"],
+        attachments=attachments,
         status=data["then"] or None,
     )
 
@@ -76,7 +79,14 @@ def _hold_back(
 ) -> HttpResponse:
     """The page again, with what is new and what he wrote; the next click sends."""
     data = form.cleaned_data
-    again = ReplyForm(initial={"kind": data["kind"], "body": data["body"], "seen": stale[-1].pk})
+    again = ReplyForm(
+        initial={
+            "kind": data["kind"],
+            "body": data["body"],
+            "seen": stale[-1].pk,
+            "canned_files": data["canned_files"],
+        }
+    )
     return render_workspace(
         request, ticket, reply_form=again, stale=stale, files_dropped=bool(data["attachments"])
     )
