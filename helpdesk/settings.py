@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "helpdesk",
     "accounts",
     "tickets",
+    "tickets.search",
     "mailgateway",
 ]
 

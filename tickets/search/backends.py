@@ -1,0 +1,110 @@
+"""The two full-text backends: PostgreSQL tsvector + GIN, SQLite FTS5 (R18, ARCHITECTURE.md).
+
+Both receive terms already made by tickets.search.text, so that they agree: a term is a
+phrase of one or more words, the last of which may be a prefix, searched in some of the
+document's three columns (subject, body: public messages and people; notes: internal).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import connection
+
+COLUMNS = ("subject", "body", "notes")
+PUBLIC_COLUMNS = ("subject", "body")
+
+# tsvector limits: positions up to 16383, 256 positions per lexeme, 1 MB in all.
+MAX_POSITION = 16383
+MAX_POSITIONS_PER_TERM = 255
+MAX_TERMS = 60_000
+
+
+@dataclass(frozen=True)
+class Phrase:
+    words: tuple[str, ...]
+    prefix: bool = False
+
+
+def _quote(word: str) -> str:
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector_literal(terms: Sequence[str]) -> str:
+    """A tsvector written term by term: PostgreSQL's parser never splits our terms."""
+    positions: dict[str, list[int]] = defaultdict(list)
+    for index, term in enumerate(terms[:MAX_TERMS], start=1):
+        found = positions[term]
+        position = min(index, MAX_POSITION)
+        if len(found) < MAX_POSITIONS_PER_TERM and (not found or found[-1] != position):
+            found.append(position)
+    return " ".join(
+        f"{_quote(term)}:{','.join(map(str, found))}" for term, found in positions.items()
+    )
+
+
+def tsquery_literal(phrase: Phrase) -> str:
+    words = [_quote(word) for word in phrase.words]
+    if phrase.prefix:
+        words[-1] += ":*"
+    return " <-> ".join(words)
+
+
+def fts5_expression(phrase: Phrase, columns: Sequence[str]) -> str:
+    text = '"' + " ".join(phrase.words) + '"' + (" *" if phrase.prefix else "")
+    return "{" + " ".join(columns) + "} : " + text
+
+
+class PostgresBackend:
+    def write(self, ticket_id: int, columns: dict[str, list[str]]) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE search_document SET subject_vector = %s::tsvector, "
+                "body_vector = %s::tsvector, notes_vector = %s::tsvector WHERE ticket_id = %s",
+                [tsvector_literal(columns[name]) for name in COLUMNS] + [ticket_id],
+            )
+
+    def delete(self, ticket_id: int) -> None:
+        """The document row goes with the ticket (ON DELETE CASCADE): nothing more to do."""
+
+    def matches(self, phrase: Phrase, columns: Sequence[str]) -> tuple[str, list]:
+        """A condition on the search_document row `d`."""
+        query = tsquery_literal(phrase)
+        sql = " OR ".join(f"d.{name}_vector @@ %s::tsquery" for name in columns)
+        return f"({sql})", [query] * len(columns)
+
+    def ticket_matches(self, phrase: Phrase, columns: Sequence[str], ticket: str) -> tuple:
+        """A condition on the ticket column `ticket` (the relevance of a result)."""
+        sql, params = self.matches(phrase, columns)
+        # Only column names of ours are formatted in; every value is a parameter.
+        exists = f"EXISTS (SELECT 1 FROM search_document d WHERE d.ticket_id = {ticket} AND {sql})"  # noqa: S608
+        return exists, params
+
+
+class SqliteBackend:
+    def write(self, ticket_id: int, columns: dict[str, list[str]]) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_fts WHERE rowid = %s", [ticket_id])
+            cursor.execute(
+                "INSERT INTO search_fts (rowid, subject, body, notes) VALUES (%s, %s, %s, %s)",
+                [ticket_id] + [" ".join(columns[name][:MAX_TERMS]) for name in COLUMNS],
+            )
+
+    def delete(self, ticket_id: int) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_fts WHERE rowid = %s", [ticket_id])
+
+    def matches(self, phrase: Phrase, columns: Sequence[str]) -> tuple[str, list]:
+        return self.ticket_matches(phrase, columns, "d.ticket_id")
+
+    def ticket_matches(self, phrase: Phrase, columns: Sequence[str], ticket: str) -> tuple:
+        return (
+            f"{ticket} IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)",  # noqa: S608
+            [fts5_expression(phrase, columns)],
+        )
+
+
+def backend() -> PostgresBackend | SqliteBackend:
+    return PostgresBackend() if connection.vendor == "postgresql" else SqliteBackend()
