@@ -25,6 +25,7 @@ STAFF_URLS = {
     "queue_bulk": ("post", False),
     "ticket_new": ("get", False),
     "customer_search": ("get", False),
+    "search": ("get", False),
     "ticket": ("get", True),
     "ticket_reply": ("post", True),
     "ticket_take": ("post", True),
@@ -54,6 +55,7 @@ def valid_data(name: str, ticket, *, colleague, other_department) -> dict:
         "ticket_priority": {"priority": 3},
         "ticket_move": {"department": other_department.pk},
         "customer_search": {"q": "Ив"},
+        "search": {"q": "сервер"},
     }.get(name, {})
 
 

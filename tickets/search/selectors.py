@@ -9,7 +9,7 @@ also found by substring (`meta`, a pg_trgm index on PostgreSQL), never message b
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -18,9 +18,20 @@ from django.utils.translation import gettext as _
 
 from accounts.models import STAFF_ROLES, User
 from tickets import access
-from tickets.models import INTERNAL_KINDS, Attachment, Channel, Priority, Status, Ticket
+from tickets.keyset import SortKey
+from tickets.models import (
+    INTERNAL_KINDS,
+    Attachment,
+    Channel,
+    Message,
+    MessageKind,
+    Priority,
+    Status,
+    Ticket,
+)
 from tickets.search.backends import COLUMNS, PUBLIC_COLUMNS, backend
 from tickets.search.query import Query, Term
+from tickets.selectors import QUEUE_SORTS, QueueFilters, staff_queue
 from tickets.selectors.common import contains_any_case
 
 # Terms counted for the relevance (subject matches); the rest only filter.
@@ -28,6 +39,19 @@ RANKED_TERMS = 5
 SUBSTRING_MIN = 3
 
 STATUS_WORDS = {"active": ("new", "open", "pending"), "done": ("solved", "closed"), "any": ()}
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """The search page's filters: the queue's, and who replied, organization and dates."""
+
+    queue: QueueFilters
+    replied_by: User | None = None
+    organization: str = ""
+    created_after: date | None = None
+    created_before: date | None = None
+    active_after: date | None = None
+    active_before: date | None = None
 
 
 @dataclass(frozen=True)
@@ -179,3 +203,50 @@ def ticket_by_number(user: User, query: Query) -> Ticket | None:
     if query.number is None:
         return None
     return access.tickets_for(user).filter(number=query.number).first()
+
+
+SEARCH_SORTS: dict[str, tuple[SortKey, ...]] = {
+    "relevance": (SortKey("search_rank", descending=True), *QUEUE_SORTS["activity"]),
+    **QUEUE_SORTS,
+}
+
+
+def _filter_conditions(filters: SearchFilters) -> Q:
+    condition = Q()
+    if filters.replied_by is not None:
+        replies = Message.objects.filter(
+            ticket=OuterRef("pk"), kind=MessageKind.AGENT, author=filters.replied_by
+        )
+        condition &= Q(Exists(replies))
+    if filters.organization:
+        condition &= contains_any_case("organization__name", filters.organization)
+    bounds = (
+        ("created_at__gte", filters.created_after, 0),
+        ("created_at__lt", filters.created_before, 1),
+        ("updated_at__gte", filters.active_after, 0),
+        ("updated_at__lt", filters.active_before, 1),
+    )
+    for lookup, day, days_after in bounds:
+        if day is not None:
+            condition &= Q(**{lookup: _day_start(day + timedelta(days=days_after))})
+    return condition
+
+
+def staff_search(user: User, query: Query, filters: SearchFilters, sort: str) -> Search:
+    """An agent's search: the queue's filters, the page's, then the words; sorted by `sort`
+    (SEARCH_SORTS), relevance being how many words are in the subject, then recency."""
+    tickets = staff_queue(user, filters.queue).filter(_filter_conditions(filters))
+    found = search(user, query, tickets)
+    if sort == "relevance":
+        return Search(found.tickets.annotate(search_rank=relevance(user, query)), found.errors)
+    return found
+
+
+def portal_search(user: User, query: Query) -> Search:
+    """A customer's search through all his tickets: the words in subjects and public
+    messages, most relevant first, then the latest activity."""
+    found = search(user, query)
+    ordered = found.tickets.annotate(search_rank=relevance(user, query)).order_by(
+        "-search_rank", "-updated_at", "-pk"
+    )
+    return Search(ordered, found.errors)
