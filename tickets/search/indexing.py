@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from accounts.models import Service
 from tickets import events
 from tickets.models import INTERNAL_KINDS, EventVerb, Message, Ticket, TicketEvent
 from tickets.search import text
@@ -48,10 +47,6 @@ def tickets_for_indexing(ids: Iterable[int] | None = None):
             .prefetch_related("attachments")
             .order_by("created_at", "id"),
         ),
-        Prefetch(
-            "requester__services",
-            queryset=Service.objects.filter(is_active=True).only("customer_id", "name"),
-        ),
     )
 
 
@@ -60,10 +55,9 @@ def _people(ticket: Ticket) -> list[str]:
     parts = [f"{person.name} {person.email}" for person in people]
     if ticket.organization is not None:
         parts.append(ticket.organization.name)
-    services = {service.name for service in ticket.requester.services.all()}
     if ticket.service is not None:
-        services.add(f"{ticket.service.name} {ticket.service.kind}")
-    return [*parts, *sorted(services), str(ticket.number)]
+        parts.append(f"{ticket.service.name} {ticket.service.kind}")
+    return [*parts, str(ticket.number)]
 
 
 def document_parts(ticket: Ticket) -> tuple[dict[str, list[str]], str]:
