@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from tests.search.test_saved_views import SAVED_VIEW_URLS
 from tests.staff.conftest import seen
 from tests.staff.test_rejected_mail_pages import REJECTED_MAIL_URLS
 from tickets import services
@@ -71,8 +72,9 @@ def prepare(name: str, ticket, actor) -> None:
 
 
 def test_the_matrix_covers_every_staff_url():
-    """Rejected mail has its own matrix (test_rejected_mail_pages.py)."""
-    assert {pattern.name for pattern in urlpatterns} == set(STAFF_URLS) | set(REJECTED_MAIL_URLS)
+    """Rejected mail has its own matrix (test_rejected_mail_pages.py), saved views theirs."""
+    expected = set(STAFF_URLS) | set(REJECTED_MAIL_URLS) | set(SAVED_VIEW_URLS)
+    assert {pattern.name for pattern in urlpatterns} == expected
 
 
 @pytest.mark.parametrize("name", STAFF_URLS)

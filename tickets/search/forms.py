@@ -9,6 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+from tickets import access
 from tickets.forms.staff import QueueFilterForm
 from tickets.search.selectors import SearchFilters
 
@@ -74,3 +76,20 @@ class SearchForm(QueueFilterForm):
 
     def chosen_sort(self) -> str:
         return getattr(self, "cleaned_data", {}).get("sort") or "relevance"
+
+
+class SavedViewForm(forms.Form):
+    """Saves the search on the page: a name, and a department to share it with (managers)."""
+
+    name = forms.CharField(label=_("Name of the view"), max_length=100)
+    query = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
+    department = forms.ModelChoiceField(
+        label=_("Share with"), queryset=None, required=False, empty_label=_("Only me")
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if user.sees_all_departments:
+            self.fields["department"].queryset = access.departments_for(user).order_by("name")
+        else:
+            del self.fields["department"]

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.decorators import agent_required
+from helpdesk.errors import NotPermitted
 from tickets import selectors
 from tickets.forms.staff import BulkActionForm
 from tickets.keyset import keyset_page
 from tickets.search import query as search_query
-from tickets.search.forms import SearchForm
+from tickets.search import saved
+from tickets.search.forms import SavedViewForm, SearchForm
 from tickets.search.selectors import SEARCH_SORTS, staff_search, ticket_by_number
 from tickets.search.snippets import snippets_attach
 from tickets.views.staff.queue import QUEUE_PAGE, _filter_query
@@ -52,5 +57,40 @@ def search(request: HttpRequest) -> HttpResponse:
         "bulk_form": BulkActionForm(
             user=request.user, colleagues=colleagues, initial={"query": filter_query}
         ),
+        "save_form": SavedViewForm(user=request.user, initial={"query": filter_query}),
+        "views": saved.saved_views_counted(request.user),
+        "cap": selectors.COUNT_CAP,
     }
     return render(request, "staff/search.html", context)
+
+
+@agent_required
+@require_POST
+def saved_view_save(request: HttpRequest) -> HttpResponse:
+    form = SavedViewForm(request.POST, user=request.user)
+    back = reverse("staff:search") + "?" + form.data.get("query", "")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    try:
+        view = saved.saved_view_create(actor=request.user, **form.cleaned_data)
+    except NotPermitted as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
+    return redirect(back)
+
+
+@agent_required
+@require_POST
+def saved_view_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    view = get_object_or_404(saved.saved_views_for(request.user), pk=pk)
+    try:
+        saved.saved_view_delete(actor=request.user, view=view)
+    except NotPermitted:
+        messages.error(request, _("You may not delete this view."))
+    else:
+        messages.success(request, _("View “%(name)s” deleted.") % {"name": view.name})
+    return redirect("staff:search")
