@@ -42,9 +42,11 @@ run: $(VENV)/.installed messages
 test: $(VENV)/.installed-test messages
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
-# Inbound mail throughput and memory on PostgreSQL (BENCH_DATABASE_URL, BENCH_MAILS).
+# Inbound mail throughput and memory, and search speed and recall, on PostgreSQL
+# (BENCH_DATABASE_URL, BENCH_MAILS, BENCH_TICKETS).
 bench: $(VENV)/.installed-test
 	$(BIN)/python tests/perf/bench_ingest.py
+	$(BIN)/python tests/perf/bench_search.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import connection
+from django.utils import timezone
 
 COLUMNS = ("subject", "body", "notes")
 PUBLIC_COLUMNS = ("subject", "body")
@@ -57,17 +58,45 @@ def fts5_expression(phrase: Phrase, columns: Sequence[str]) -> str:
     return "{" + " ".join(columns) + "} : " + text
 
 
-class PostgresBackend:
-    def write(self, ticket_id: int, columns: dict[str, list[str]]) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE search_document SET subject_vector = %s::tsvector, "
-                "body_vector = %s::tsvector, notes_vector = %s::tsvector WHERE ticket_id = %s",
-                [tsvector_literal(columns[name]) for name in COLUMNS] + [ticket_id],
-            )
+@dataclass(frozen=True)
+class Document:
+    """What the index holds of one ticket."""
 
-    def delete(self, ticket_id: int) -> None:
-        """The document row goes with the ticket (ON DELETE CASCADE): nothing more to do."""
+    ticket_id: int
+    meta: str
+    requester: str
+    columns: dict[str, list[str]]
+
+
+def _documents_sql(count: int, row: str, update: Sequence[str]) -> str:
+    """One statement for a batch: INSERT ... ON CONFLICT (ticket_id) DO UPDATE."""
+    names = ["ticket_id", "meta", "requester", "indexed_at", *update]
+    assignments = ", ".join(f"{name} = EXCLUDED.{name}" for name in names[1:])
+    return (
+        f"INSERT INTO search_document ({', '.join(names)}) VALUES "  # noqa: S608 (our names)
+        + ", ".join([row] * count)
+        + f" ON CONFLICT (ticket_id) DO UPDATE SET {assignments}"
+    )
+
+
+def _now() -> object:
+    return connection.ops.adapt_datetimefield_value(timezone.now())
+
+
+class PostgresBackend:
+    def write(self, documents: Sequence[Document]) -> None:
+        """One round trip for a batch of documents."""
+        if not documents:
+            return
+        vectors = [f"{name}_vector" for name in COLUMNS]
+        row = "(%s, %s, %s, %s, " + ", ".join(["%s::tsvector"] * len(COLUMNS)) + ")"
+        params: list = []
+        now = _now()
+        for doc in documents:
+            params += [doc.ticket_id, doc.meta, doc.requester, now]
+            params += [tsvector_literal(doc.columns[name]) for name in COLUMNS]
+        with connection.cursor() as cursor:
+            cursor.execute(_documents_sql(len(documents), row, vectors), params)
 
     def matches(self, phrase: Phrase, columns: Sequence[str]) -> tuple[str, list]:
         """A condition on the search_document row `d`."""
@@ -84,17 +113,24 @@ class PostgresBackend:
 
 
 class SqliteBackend:
-    def write(self, ticket_id: int, columns: dict[str, list[str]]) -> None:
+    def write(self, documents: Sequence[Document]) -> None:
+        if not documents:
+            return
+        now = _now()
+        ids = [doc.ticket_id for doc in documents]
         with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM search_fts WHERE rowid = %s", [ticket_id])
-            cursor.execute(
-                "INSERT INTO search_fts (rowid, subject, body, notes) VALUES (%s, %s, %s, %s)",
-                [ticket_id] + [" ".join(columns[name][:MAX_TERMS]) for name in COLUMNS],
+            cursor.executemany(
+                _documents_sql(1, "(%s, %s, %s, %s)", []),
+                [(doc.ticket_id, doc.meta, doc.requester, now) for doc in documents],
             )
-
-    def delete(self, ticket_id: int) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM search_fts WHERE rowid = %s", [ticket_id])
+            cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [(i,) for i in ids])
+            cursor.executemany(
+                "INSERT INTO search_fts (rowid, subject, body, notes) VALUES (%s, %s, %s, %s)",
+                [
+                    (doc.ticket_id, *(" ".join(doc.columns[n][:MAX_TERMS]) for n in COLUMNS))
+                    for doc in documents
+                ],
+            )
 
     def matches(self, phrase: Phrase, columns: Sequence[str]) -> tuple[str, list]:
         return self.ticket_matches(phrase, columns, "d.ticket_id")

@@ -4,7 +4,7 @@ An in-transaction subscriber of the event stream (tickets/events.py): a ticket i
 moment it is saved, and a failure of the index rolls the change back. Every verb that may
 change searched text rebuilds the document (verbs added later, such as a subject edit,
 a split or a merge, do so too); verbs that change only a ticket's state leave it as is.
-`ticket_reindex()` is also what `manage.py search_reindex` runs.
+`tickets_reindex()` is also what `manage.py search_reindex` runs.
 """
 
 from __future__ import annotations
@@ -12,13 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import Prefetch
-from django.utils import timezone
 
 from tickets import events
 from tickets.models import INTERNAL_KINDS, EventVerb, Message, Ticket, TicketEvent
 from tickets.search import text
-from tickets.search.backends import backend
-from tickets.search.models import SearchDocument
+from tickets.search.backends import Document, backend
 
 # Verbs that change no searched text: status, assignee, priority, department, rating.
 STATE_ONLY_VERBS = frozenset(
@@ -60,8 +58,8 @@ def _people(ticket: Ticket) -> list[str]:
     return [*parts, str(ticket.number)]
 
 
-def document_parts(ticket: Ticket) -> tuple[dict[str, list[str]], str]:
-    """The terms of each column, and the folded `meta` text for substring search."""
+def document(ticket: Ticket) -> Document:
+    """The ticket's document; `ticket` must come from tickets_for_indexing()."""
     public, notes, public_files = [], [], []
     for message in ticket.messages.all():
         files = [attachment.filename for attachment in message.attachments.all()]
@@ -71,31 +69,23 @@ def document_parts(ticket: Ticket) -> tuple[dict[str, list[str]], str]:
             public.append(message.body_text)
             public_files.extend(files)
     meta = [*_people(ticket), *public_files]
-    columns = {
-        "subject": text.terms(ticket.subject),
-        "body": text.terms("\n".join([*public, *meta])),
-        "notes": text.terms("\n".join(notes)),
-    }
-    return columns, text.fold("\n".join(meta))
-
-
-def ticket_reindex(ticket: Ticket) -> None:
-    """Writes the ticket's document; `ticket` must come from tickets_for_indexing()."""
-    columns, meta = document_parts(ticket)
-    requester = text.fold(f"{ticket.requester.name} {ticket.requester.email}")
-    SearchDocument.objects.update_or_create(
+    return Document(
         ticket_id=ticket.pk,
-        defaults={"meta": meta, "requester": requester, "indexed_at": timezone.now()},
+        meta=text.fold("\n".join(meta)),
+        requester=text.fold(f"{ticket.requester.name} {ticket.requester.email}"),
+        columns={
+            "subject": text.terms(ticket.subject),
+            "body": text.terms("\n".join([*public, *meta])),
+            "notes": text.terms("\n".join(notes)),
+        },
     )
-    backend().write(ticket.pk, columns)
 
 
 def tickets_reindex(ids: Iterable[int]) -> int:
-    count = 0
-    for ticket in tickets_for_indexing(ids):
-        ticket_reindex(ticket)
-        count += 1
-    return count
+    """Rewrites the documents of these tickets: a few reads and one write per batch."""
+    documents = [document(ticket) for ticket in tickets_for_indexing(ids)]
+    backend().write(documents)
+    return len(documents)
 
 
 @events.subscribe(phase=events.IN_TRANSACTION, name="search.index")

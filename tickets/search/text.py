@@ -64,7 +64,7 @@ def _cyrillic_stem(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=262144)
 def stem(word: str) -> str:
     """The term of one folded word."""
     if word.isdigit():
