@@ -71,3 +71,12 @@ def test_a_mixed_language_message_is_found_in_each_language(
     )
     for word in ("счёт", "invoice", "rechnung"):
         assert found(agent, word) == {mixed.number}, word
+
+
+def test_a_huge_message_of_random_words_is_still_saved_and_found(
+    found, agent, other_customer, department
+):
+    """PostgreSQL's tsvector holds at most 1 MB: the index keeps what fits, never fails."""
+    words = " ".join(f"token{n:06d}x{'q' * 20}" for n in range(50_000))
+    ticket = open_ticket(other_customer, department, subject="Лог", body=f"Начало лога {words}")
+    assert found(agent, "начало") == {ticket.number}

@@ -21,6 +21,7 @@ PUBLIC_COLUMNS = ("subject", "body")
 MAX_POSITION = 16383
 MAX_POSITIONS_PER_TERM = 255
 MAX_TERMS = 60_000
+TSVECTOR_BUDGET = 900_000
 
 
 @dataclass(frozen=True)
@@ -34,16 +35,25 @@ def _quote(word: str) -> str:
 
 
 def tsvector_literal(terms: Sequence[str]) -> str:
-    """A tsvector written term by term: PostgreSQL's parser never splits our terms."""
+    """A tsvector written term by term: PostgreSQL's parser never splits our terms.
+
+    Its size stays under PostgreSQL's 1 MB: past TSVECTOR_BUDGET bytes (a huge mail of
+    random tokens), further new terms are left out; the terms already in keep counting.
+    """
     positions: dict[str, list[int]] = defaultdict(list)
     for index, term in enumerate(terms[:MAX_TERMS], start=1):
         found = positions[term]
         position = min(index, MAX_POSITION)
         if len(found) < MAX_POSITIONS_PER_TERM and (not found or found[-1] != position):
             found.append(position)
-    return " ".join(
-        f"{_quote(term)}:{','.join(map(str, found))}" for term, found in positions.items()
-    )
+    entries, size = [], 0
+    for term, found in positions.items():
+        # A lexeme's bytes, its entry (4), its positions (2 each) and their count (2).
+        size += len(term.encode()) + 6 + 2 * len(found)
+        if size > TSVECTOR_BUDGET:
+            break
+        entries.append(f"{_quote(term)}:{','.join(map(str, found))}")
+    return " ".join(entries)
 
 
 def tsquery_literal(phrase: Phrase) -> str:
