@@ -42,11 +42,11 @@ run: $(VENV)/.installed messages
 test: $(VENV)/.installed-test messages
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
-# Inbound mail throughput and memory, and search speed and recall, on PostgreSQL
-# (BENCH_DATABASE_URL, BENCH_MAILS, BENCH_TICKETS).
+# Every tests/perf/bench_*.py: inbound mail throughput and memory on PostgreSQL
+# (BENCH_DATABASE_URL, BENCH_MAILS), the time sanitizing mail HTML takes, and search
+# speed and recall (BENCH_TICKETS).
 bench: $(VENV)/.installed-test
-	$(BIN)/python tests/perf/bench_ingest.py
-	$(BIN)/python tests/perf/bench_search.py
+	set -e; for script in tests/perf/bench_*.py; do $(BIN)/python $$script; done
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

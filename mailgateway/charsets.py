@@ -4,9 +4,9 @@ Pure functions. Every decoder here returns text and never raises on bad input: w
 be decoded becomes U+FFFD, and what was worked around is reported as a defect.
 
 Legacy Cyrillic charsets are all single-byte, so a mislabelled one decodes "successfully"
-into nonsense. Real Russian, Ukrainian or Bulgarian text is mostly lower-case; the same
+into nonsense. Real Russian, Ukrainian or Belarusian text is mostly lower-case; the same
 bytes read in the wrong Cyrillic charset come out with the case scrambled. That gives a
-cheap and reliable test between koi8-r, windows-1251, iso-8859-5 and cp866, which
+cheap and reliable test between koi8-r, koi8-u, windows-1251, iso-8859-5 and cp866, which
 statistical detectors often confuse on short strings such as a name or a subject.
 """
 
@@ -52,11 +52,11 @@ SINGLE_BYTE = frozenset((*CYRILLIC_FAMILY, "cp1252", "iso8859-1", "iso8859-15"))
 DETECTOR_MIN_BYTES = 16
 # Charsets whose text is not ASCII-compatible (an all-ASCII byte string is not ASCII text).
 WIDE_CODECS = ("utf-16", "utf-32", "utf-7")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_CYRILLIC_LOWER = re.compile(r"[\u0430-\u045f]")
 # Cyrillic letters of no living Russian, Ukrainian or Belarusian word: typical mojibake.
+# (Ukrainian ґ U+0491 and Belarusian ў U+045E are letters of those words.)
 _RARE_CYRILLIC = re.compile(
-    r"[\u0400\u0402\u0403\u0405\u0408-\u040d\u040f\u0450\u0452\u0453\u0455\u0458-\u045d\u045f\u0460-\u04ff]"
+    r"[\u0400\u0402\u0403\u0405\u0408-\u040d\u040f\u0450\u0452\u0453\u0455\u0458-\u045d"
+    r"\u045f\u0460-\u048f\u0492-\u04ff]"
 )
 
 
@@ -74,19 +74,38 @@ def charset_name(declared: str | None) -> str | None:
         return None
 
 
-# How often each letter occurs in Russian text, in per cent: the right Cyrillic table gives
-# common letters, a wrong one gives rare ones (ч, й, ю, ж...).
-RUSSIAN_FREQUENCY = dict(
-    zip(
+def _frequencies(letters: str, per_cent: tuple[float, ...]) -> dict[str, float]:
+    return dict(zip(letters, per_cent, strict=True))
+
+
+# How often each letter occurs in text of each language, in per cent (approximate): the
+# right Cyrillic table gives common letters, a wrong one gives rare ones (ч, й, ю, ж...).
+LETTER_FREQUENCIES = {
+    "ru": _frequencies(
         "оеаинтсрвлкмдпуяыьгзбчйхжшюцщэфъё",
         (
             10.97, 8.45, 8.01, 7.35, 6.70, 6.26, 5.47, 4.73, 4.54, 4.40, 3.49, 3.21, 2.98,
             2.81, 2.62, 2.01, 1.90, 1.74, 1.70, 1.65, 1.59, 1.44, 1.21, 0.97, 0.94, 0.73,
             0.64, 0.48, 0.36, 0.32, 0.26, 0.04, 0.04,
         ),
-        strict=True,
-    )
-)  # fmt: skip
+    ),
+    "uk": _frequencies(
+        "оанитвіерсклудмпязьгбчйхжцшюїєщфґ",
+        (
+            9.40, 7.20, 6.50, 6.10, 5.50, 5.30, 5.70, 4.90, 4.70, 4.20, 3.80, 3.60, 3.50,
+            3.30, 3.10, 2.90, 2.40, 2.30, 1.70, 1.60, 1.60, 1.40, 1.30, 1.20, 1.00, 0.90,
+            0.80, 0.80, 0.70, 0.50, 0.50, 0.30, 0.02,
+        ),
+    ),
+    "be": _frequencies(
+        "аноіертсылквдмуцяўпзбьгчйжхшюэёф",
+        (
+            9.00, 6.60, 6.60, 5.80, 5.50, 4.80, 4.40, 4.40, 4.20, 3.80, 3.60, 3.20, 3.20,
+            3.10, 3.00, 2.90, 2.80, 2.20, 2.20, 2.20, 1.70, 1.60, 1.50, 1.40, 1.20, 1.00,
+            0.90, 0.80, 0.60, 0.50, 0.40, 0.20,
+        ),
+    ),
+}  # fmt: skip
 
 
 def quality(text: str) -> float:
@@ -120,36 +139,30 @@ def quality(text: str) -> float:
 
 
 def letter_fit(text: str) -> float:
-    """The mean Russian frequency of the Cyrillic letters, 0 to about 0.7 (0 if none)."""
-    frequencies = [
-        RUSSIAN_FREQUENCY.get(ch.lower(), 0.0) for ch in text if "\u0400" <= ch <= "\u04ff"
-    ]
-    return sum(frequencies) / len(frequencies) / 10 if frequencies else 0.0
+    """How common the Cyrillic letters are in the language they fit best (Russian,
+    Ukrainian or Belarusian): their mean frequency, 0 to about 0.7 (0 if none)."""
+    letters = [ch.lower() for ch in text if "\u0400" <= ch <= "\u04ff"]
+    if not letters:
+        return 0.0
+    return max(
+        sum(frequencies.get(ch, 0.0) for ch in letters) / len(letters) / 10
+        for frequencies in LETTER_FREQUENCIES.values()
+    )
 
 
 def text_score(text: str) -> float:
     return quality(text) + 2 * letter_fit(text)
 
 
-def _best_single_byte(data: bytes, first: str | None = None) -> str:
-    """Among the Cyrillic tables and windows-1252, the reading that looks most like text."""
-    candidates = [c for c in (first, *CYRILLIC_FAMILY, "cp1252") if c]
-    candidates = list(dict.fromkeys(candidates))
-    scored = [
-        (text_score(data.decode(name, errors="replace")), -index, name)
-        for index, name in enumerate(candidates)
-    ]
-    return max(scored)[2]
+def _score(data: bytes, charset: str) -> float:
+    return text_score(data.decode(charset, errors="replace"))
 
 
-def _best_cyrillic(data: bytes, first: str) -> str:
-    """Among the Cyrillic charsets (declared one first), the reading that looks like text."""
-    candidates = list(dict.fromkeys([first, *CYRILLIC_FAMILY]))
-    scored = [
-        (text_score(data.decode(name, errors="replace")), -index, name)
-        for index, name in enumerate(candidates)
-    ]
-    return max(scored)[2]
+def best_reading(data: bytes, charsets: tuple[str | None, ...]) -> str:
+    """The charset among these whose reading of the bytes looks most like text; on a tie,
+    the one named first (the declared or hinted charset goes first)."""
+    candidates = list(dict.fromkeys(name for name in charsets if name))
+    return max((_score(data, name), -index, name) for index, name in enumerate(candidates))[2]
 
 
 def looks_mostly_utf8(data: bytes, *, declared: bool = False) -> bool:
@@ -177,16 +190,14 @@ def detect(data: bytes, hint: str | None = None) -> str:
         return "utf-8"
     if hint and hint not in ("ascii", "utf-8", *SINGLE_BYTE):
         return hint  # a multi-byte legacy charset (Japanese, Chinese) the mail declares
-    single = _best_single_byte(data, hint)
-    if text_score(data.decode(single, "replace")) >= CONFIDENT or (
+    single = best_reading(data, (hint, *CYRILLIC_FAMILY, "cp1252"))
+    if _score(data, single) >= CONFIDENT or (
         sum(1 for byte in data if byte > 127) < DETECTOR_MIN_BYTES
     ):
         return single
     best = from_bytes(data[:65536]).best()
     guess = charset_name(best.encoding) if best is not None else None
-    if guess and text_score(data.decode(guess, "replace")) > text_score(
-        data.decode(single, "replace")
-    ):
+    if guess and _score(data, guess) > _score(data, single):
         return guess
     return single
 
@@ -227,15 +238,12 @@ def decode_bytes(
             return data.decode("utf-8")
         except UnicodeDecodeError:
             pass
-        text = data.decode(name, errors="replace")
-        best = _best_cyrillic(data, name)
-        if best != name:
-            # Switch only on a clear verdict: a shouted all-capitals line stays as declared.
-            other = data.decode(best, errors="replace")
-            if text_score(other) - text_score(text) > MISLABEL_MARGIN:
-                defects.append(f"text labelled {declared} is {best}")
-                return other
-        return text
+        best = best_reading(data, (name, *CYRILLIC_FAMILY))
+        # Switch only on a clear verdict: a shouted all-capitals line stays as declared.
+        if best != name and _score(data, best) - _score(data, name) > MISLABEL_MARGIN:
+            defects.append(f"text labelled {declared} is {best}")
+            name = best
+        return data.decode(name, errors="replace")
     try:
         return data.decode(name)
     except UnicodeDecodeError:

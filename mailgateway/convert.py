@@ -1,5 +1,5 @@
 """From a parsed mail to what the ticket services take: the sender's address, the text,
-HTML and files of the message, its threading headers. Pure: no database."""
+HTML and files of the message, its threading headers and trust. Pure: no database."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from mailgateway.errors import SenderError
 from mailgateway.parse import ParsedMail
+from tickets.services import MailThreading
 from tickets.uploads import NewAttachment, clean_filename, judge_content_type
 
 
@@ -43,9 +44,13 @@ def ticket_content(parsed: ParsedMail) -> tuple[str, str, list[NewAttachment]]:
     return text, parsed.html or "", attachments
 
 
-def threading_fields(parsed: ParsedMail) -> dict[str, str]:
-    return {
-        "message_id": parsed.message_id,
-        "in_reply_to": parsed.in_reply_to,
-        "references": " ".join(parsed.references),
-    }
+def mail_threading(
+    parsed: ParsedMail, *, sender_verified: bool = True, automatic: bool = False
+) -> MailThreading:
+    return MailThreading(
+        message_id=parsed.message_id,
+        in_reply_to=parsed.in_reply_to,
+        references=" ".join(parsed.references),
+        sender_verified=sender_verified,
+        automatic=automatic,
+    )

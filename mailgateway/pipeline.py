@@ -25,7 +25,7 @@ from helpdesk.errors import ActionNotAllowed, NotPermitted, ServiceError
 from mailgateway import hooks
 from mailgateway.addresses import is_ours, our_addresses
 from mailgateway.classify import AUTOMATIC, Classification, classify, has_null_return_path
-from mailgateway.convert import sender_address, threading_fields, ticket_content
+from mailgateway.convert import mail_threading, sender_address, ticket_content
 from mailgateway.errors import OperatorError, SenderError, TooLarge
 from mailgateway.models import FINAL_STATUSES, ErrorKind, InboundMail, InboundStatus
 from mailgateway.outcome import Outcome
@@ -35,7 +35,6 @@ from mailgateway.route import (
     Thread,
     delivery_addresses,
     department_for,
-    may_append,
     thread_find,
     user_for,
 )
@@ -254,7 +253,7 @@ def _deliver(mail: InboundMail, raw: bytes) -> Outcome:
     thread = thread_find(parsed, addresses)
     linked = None
     if thread is not None:
-        if may_append(user, thread.ticket):
+        if access.may_write(user, thread.ticket):
             return _append(mail, parsed, kind, user, thread, addresses, ours)
         linked = thread.ticket  # a stranger: a new ticket that points at it (rule 9)
     if kind == Classification.OUT_OF_OFFICE:
@@ -372,19 +371,20 @@ def _open(
         return Outcome(InboundStatus.REJECTED, reason, department=department)
     text, html, attachments = ticket_content(parsed)
     try:
-        ticket = services.ticket_open(
+        ticket = services.ticket_open_mail(
             actor=accepted_by or user,
             requester=user,
+            department=department,
             subject=parsed.subject,
             body_text=text,
             body_html=html,
-            channel=Channel.EMAIL,
-            department=department,
             attachments=attachments,
             linked_ticket=linked,
             # An auto-reply, a bounce-like or bulk mail: no acknowledgement, nobody told.
-            automatic=kind in AUTOMATIC or has_null_return_path(parsed, mail.envelope_sender),
-            **threading_fields(parsed),
+            mail=mail_threading(
+                parsed,
+                automatic=kind in AUTOMATIC or has_null_return_path(parsed, mail.envelope_sender),
+            ),
         )
     except ServiceError as exc:
         raise OperatorError(str(exc)) from exc
@@ -444,10 +444,10 @@ def _append(
                     sender_verified=verified,
                 )  # fmt: skip
             else:
-                message = services.message_add(
+                message = services.message_add_mail(
                     actor=user, ticket=ticket, body_text=text, body_html=html,
-                    attachments=attachments, channel=Channel.EMAIL, automatic=automatic,
-                    sender_verified=verified, **threading_fields(parsed),
+                    attachments=attachments,
+                    mail=mail_threading(parsed, sender_verified=verified, automatic=automatic),
                 )  # fmt: skip
     except ServiceError as exc:
         raise OperatorError(str(exc)) from exc
@@ -505,7 +505,7 @@ def _unknown_sender(
 
 def _copied_join(ticket: Ticket, parsed: ParsedMail, author: User, sender: str, ours: dict) -> None:
     """People the requester or an agent put in To/Cc follow the ticket (MAIL.md rule 9)."""
-    if not (author.pk == ticket.requester_id or author.is_agent):
+    if not access.may_add_participants(author, ticket):
         return
     names = dict(parsed.to_names)
     copied = [

@@ -2,8 +2,8 @@
 
 Reads only. The department comes from the address the mail was delivered to; the thread
 from, in this order, the Message-IDs it answers, a signed reply token in a recipient
-address, a `[#number]` subject tag. Whether the sender may add to that ticket is decided
-here too, by `may_append()`.
+address, a `[#number]` subject tag. Whether the sender may add to that ticket is not decided
+here: `tickets.access.may_write()` decides it for every channel.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from mailgateway.addresses import base_address
 from mailgateway.identity import agent_token, message_id_ticket, reply_token_ticket
 from mailgateway.models import InboundMail
 from mailgateway.parse import ParsedMail
-from tickets import access
-from tickets.models import Department, Message, Ticket, TicketParticipant
+from tickets.models import Department, Message, Ticket
 
 SUBJECT_TAG = re.compile(r"\[#(\d{1,9})\]")
 MAX_THREAD_IDS = 100
@@ -96,14 +95,3 @@ def user_for(address: str) -> User | None:
     """The account of an address, matched case-insensitively (addresses are stored
     lower-cased: accounts.models.normalize_email)."""
     return User.objects.filter(email=normalize_email(address)).first()
-
-
-def may_append(user: User | None, ticket: Ticket) -> bool:
-    """Only the requester, a participant or an agent with access adds to a ticket by mail."""
-    if user is None or not user.is_active:
-        return False
-    if user.pk == ticket.requester_id:
-        return True
-    if user.is_agent:
-        return access.can_work(user, ticket)
-    return TicketParticipant.objects.filter(ticket=ticket, user=user).exists()

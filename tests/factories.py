@@ -9,7 +9,7 @@ from django.utils.text import slugify
 
 from accounts.models import DepartmentMembership, Organization, Role, Service, User
 from tickets import services
-from tickets.models import Category, Channel, Department, DepartmentAddress, Ticket
+from tickets.models import Category, Channel, Department, DepartmentAddress, Priority, Ticket
 from tickets.uploads import check_upload
 
 PASSWORD = "correct horse battery staple"
@@ -91,18 +91,35 @@ def open_ticket(
     body: str = "Since this morning the server does not answer on port 443.",
     actor: User | None = None,
     channel: Channel = Channel.WEB,
+    priority: Priority = Priority.NORMAL,
+    message_id: str = "",
     **kwargs,
 ) -> Ticket:
-    """Opens a ticket through the service, as the portal or the mail gateway would."""
-    return services.ticket_open(
-        actor=actor or requester,
-        requester=requester,
-        subject=subject,
-        body_text=body,
-        channel=channel,
-        department=department,
-        **kwargs,
-    )
+    """Opens a ticket through the entry point of its channel, as the portal, the phone or
+    the mail gateway would: an agent's ticket is a phone call; one with mail's parts
+    (`message_id`, `body_html`, a linked ticket) or for someone else than the actor came
+    by mail; any other the customer opened in the portal. Customers choose no priority: a
+    test that wants another has it set afterwards, as an agent's triage would."""
+    actor = actor or requester
+    first = {"subject": subject, "body_text": body, "department": department, **kwargs}
+    if actor.is_agent:
+        return services.ticket_open_phone(
+            actor=actor, customer_email=requester.email, priority=priority, **first
+        )
+    mail_parts = {"body_html", "linked_ticket"} & kwargs.keys()
+    if channel == Channel.EMAIL or message_id or mail_parts or actor.pk != requester.pk:
+        ticket = services.ticket_open_mail(
+            actor=actor,
+            requester=requester,
+            mail=services.MailThreading(message_id=message_id),
+            **first,
+        )
+    else:
+        ticket = services.ticket_open_web(actor=actor, **first)
+    if priority != Priority.NORMAL:
+        Ticket.objects.filter(pk=ticket.pk).update(priority=priority)
+        ticket.priority = priority
+    return ticket
 
 
 def upload(data: bytes, name: str):

@@ -3,12 +3,28 @@
 Every view, list, counter, export, the API and the mail gateway reach tickets through
 `tickets_for()`; a single ticket through `ticket_for()`, which answers 404 for a ticket
 outside the user's reach, exactly as for one that does not exist.
+
+Each decision about one ticket is one function here, and every channel (the portal, the
+staff portal, the mail gateway, the phone, the API) asks it rather than deciding again:
+
+- `can_see`: the requester, its participants, colleagues of an organization that shares
+  its tickets, the agents of its department (managers and admins: all);
+- `can_work`: an agent of its department (reply, note, assign, move, set status);
+- `may_write`: who may add a message, by any channel: whoever may see it (an agent only
+  if he may work it); what the message then does to a closed ticket is the services'
+  business (`reopen_window_open`: reopen it or open a linked one);
+- `may_add_participants`: the requester or an agent who works it brings copied people in;
+- `may_close`, `may_reopen`, `may_rate`: the customer's and the agent's controls.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import DepartmentMembership, User
 from tickets.models import (
@@ -16,6 +32,7 @@ from tickets.models import (
     Attachment,
     Department,
     Message,
+    Status,
     Ticket,
     TicketParticipant,
 )
@@ -96,6 +113,67 @@ def can_work(user: User, ticket: Ticket) -> bool:
 
 def can_work_department(user: User, department: Department) -> bool:
     return departments_for(user).filter(pk=department.pk).exists()
+
+
+def may_write(user: User | None, ticket: Ticket) -> bool:
+    """Who may add a message to the ticket, on the web, by mail, by phone or by the API.
+
+    An agent who works it (a reply or a note); a customer who may see it: the requester,
+    a participant, a colleague when his organization shares its tickets. Nobody else, and
+    no deactivated account. A closed ticket takes customers' messages too: within the
+    reopen window they reopen it, past it they open a new ticket linked to it.
+    """
+    if user is None or not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_agent:
+        return can_work(user, ticket)
+    return can_see(user, ticket)
+
+
+def may_add_participants(user: User | None, ticket: Ticket) -> bool:
+    """People copied on a mail join the ticket only when the requester or an agent who
+    works it copied them (MAIL.md rule 9): a colleague or a participant brings nobody in."""
+    if user is None or not user.is_active:
+        return False
+    if user.is_agent:
+        return can_work(user, ticket)
+    return user.pk == ticket.requester_id
+
+
+def may_close(user: User, ticket: Ticket) -> bool:
+    """An agent who works the ticket closes it; a customer who sees it says it is solved."""
+    if user.is_agent:
+        return can_work(user, ticket)
+    return can_see(user, ticket)
+
+
+def reopen_window_open(ticket: Ticket, now: datetime | None = None) -> bool:
+    """A closed ticket may be reopened by its customer for TICKET_REOPEN_DAYS days."""
+    if ticket.status != Status.CLOSED:
+        return True
+    now = now or timezone.now()
+    return ticket.closed_at is None or (
+        now - ticket.closed_at <= timedelta(days=settings.TICKET_REOPEN_DAYS)
+    )
+
+
+def may_reopen(user: User, ticket: Ticket) -> bool:
+    """An agent who works the ticket reopens it at any time; a customer who sees it, within
+    the reopen window."""
+    if user.is_agent:
+        return can_work(user, ticket)
+    return can_see(user, ticket) and reopen_window_open(ticket)
+
+
+def may_rate(user: User, ticket: Ticket, *, via_link: bool = False) -> bool:
+    """Customers rate the answer (W4), agents never: through the ticket page whoever sees
+    it, through the signed link of the solved-ticket mail only its requester, to whom
+    that mail went. When the ticket can be rated is `services.rating_open()`."""
+    if user.is_agent or not user.is_active:
+        return False
+    if via_link:
+        return user.pk == ticket.requester_id
+    return can_see(user, ticket)
 
 
 def messages_for(user: User, ticket: Ticket) -> QuerySet[Message]:

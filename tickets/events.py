@@ -118,7 +118,7 @@ def deliver(delivery_id: int) -> bool:
     try:
         with transaction.atomic():
             delivery = (
-                EventDelivery.objects.select_for_update(skip_locked=True)
+                EventDelivery.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("event__ticket", "event__actor", "event__message")
                 .filter(pk=delivery_id)
                 .first()

@@ -20,7 +20,7 @@ from tests.helpers import png_bytes
 from tests.mailgateway.conftest import receive
 from tests.mailgateway.html_mails import html_mail
 from tickets import services
-from tickets.models import Channel, MailPolicy, Priority, Ticket
+from tickets.models import MailPolicy, Priority, Ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -107,11 +107,10 @@ def mailed_ticket(customer, department) -> Ticket:
     )
     ticket = mail.ticket
     assert ticket is not None, mail.last_error
-    services.message_add(
+    services.message_add_web(
         actor=customer,
         ticket=ticket,
         body_text="Here is the invoice and a photo.",
-        channel=Channel.WEB,
         attachments=[upload(png_bytes((64, 48)), "photo.png"), upload(PDF, "invoice.pdf")],
     )
     return ticket

@@ -9,7 +9,6 @@ from mailgateway.outbound import compose, transport
 from tests.factories import AgentFactory, CustomerFactory, DepartmentFactory, open_ticket, upload
 from tests.helpers import png_bytes
 from tickets import services
-from tickets.models import Channel
 
 pytestmark = pytest.mark.django_db
 
@@ -111,12 +110,11 @@ def test_the_thread_references_every_public_message(smtp_server, ticket, agent, 
     first = services.reply_add(actor=agent, ticket=ticket, body_text="one")
     first.message_id = identity.message_id_new(ticket.number)
     first.save()
-    answer = services.message_add(
+    answer = services.message_add_mail(
         actor=customer,
         ticket=ticket,
         body_text="two",
-        channel=Channel.EMAIL,
-        message_id="<answer-2@mail.example.ru>",
+        mail=services.MailThreading(message_id="<answer-2@mail.example.ru>"),
     )
     services.note_add(actor=agent, ticket=ticket, body_text="note")
     second = services.reply_add(actor=agent, ticket=ticket, body_text="three")

@@ -57,7 +57,7 @@ def test_the_agent_who_opens_a_ticket_for_a_customer_is_not_told_about_it(
 def test_the_assignee_hears_when_his_customer_answers(agent, customer, department):
     ticket = open_ticket(customer, department)
     services.ticket_assign(actor=agent, ticket=ticket, assignee=agent)
-    services.message_add(actor=customer, ticket=ticket, body_text="ещё вопрос", channel="web")
+    services.message_add_web(actor=customer, ticket=ticket, body_text="ещё вопрос")
     [note] = mails("agent_customer_reply")
     assert note.recipients == [agent.email] and note.ticket_message.body_text == "ещё вопрос"
 

@@ -169,3 +169,27 @@ def test_encoded_word_and_raw_utf8_file_names():
     )
     mail = parse(raw(head, b""))
     assert [a.filename for a in mail.attachments] == ["Договор.docx", "Архив.zip"]
+
+
+UKRAINIAN = "Доброго дня! Ґанок офісу зачинено, і сервер не відповідає з ранку. Є помилка 502."
+BELARUSIAN = "Добры дзень! Сервер не адказвае ўжо з раніцы, праверце, калі ласка."
+
+
+@pytest.mark.parametrize("label", ["same", "koi8-r", "none"])
+@pytest.mark.parametrize("charset", ["koi8-u", "windows-1251"])
+def test_ukrainian_text_is_read_in_its_charset_whatever_the_label(charset, label):
+    """R4: Ukrainian ґ є і ї decide between koi8-u and windows-1251, even when the mail
+    calls koi8-u koi8-r (a common mislabel) or names no charset at all."""
+    name, subject = "Олексій Ґалаґан", "Ґудзик"
+    head = f"From: {name} <o@example.ua>\nSubject: {subject}\nContent-Type: text/plain"
+    declared = {"same": f"; charset={charset}", "koi8-r": "; charset=koi8-r", "none": ""}
+    mail = parse(raw(head + declared[label], UKRAINIAN.encode(charset), encoding=charset))
+    assert (mail.text, mail.subject, mail.from_name) == (UKRAINIAN, subject, name)
+
+
+@pytest.mark.parametrize("label", ["windows-1251", "koi8-r", ""])
+def test_belarusian_text_with_short_u_is_read_in_windows_1251(label):
+    """R4: Belarusian ў and і are letters, not mojibake."""
+    head = "From: x@example.by\nSubject: x\nContent-Type: text/plain"
+    mail = parse(raw(head + (f"; charset={label}" if label else ""), BELARUSIAN.encode("cp1251")))
+    assert mail.text == BELARUSIAN

@@ -51,8 +51,11 @@ def test_an_automatic_message_changes_nothing_but_the_conversation(ticket, custo
     services.reply_add(actor=agent, ticket=ticket, body_text="Fixed", status=Status.PENDING)
     ticket.refresh_from_db()
     waiting = ticket.waiting_since
-    services.message_add(
-        actor=customer, ticket=ticket, body_text="I am away", channel=Channel.EMAIL, automatic=True
+    services.message_add_mail(
+        actor=customer,
+        ticket=ticket,
+        body_text="I am away",
+        mail=services.MailThreading(automatic=True),
     )
     ticket.refresh_from_db()
     assert (ticket.status, ticket.waiting_since) == (Status.PENDING, waiting)

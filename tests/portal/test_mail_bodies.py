@@ -106,12 +106,11 @@ def test_a_cid_can_only_show_an_image_of_its_own_message(client, customer, agent
     )
     secret = note.attachments.get()
     Attachment.objects.filter(pk=secret.pk).update(content_id="secret@x")
-    message = services.message_add(
+    message = services.message_add_mail(
         actor=customer,
         ticket=ticket,
         body_text="see",
         body_html='<p>see <img src="cid:secret@x" alt="the secret"></p>',
-        channel=Channel.EMAIL,
     )
     client.force_login(customer)
     page = page_of(client, ticket)

@@ -163,11 +163,10 @@ def test_csrf_is_required(customer, technical):
 def test_services_are_checked_by_the_service_layer_too(customer, technical):
     foreign = Service.objects.create(name="x", customer=CustomerFactory())
     with pytest.raises(NotPermitted):
-        services.ticket_open(
+        services.ticket_open_web(
             actor=customer,
             subject="s",
             body_text="b",
-            channel="web",
             category=technical,
             service=foreign,
         )

@@ -56,7 +56,7 @@ def test_a_ticket_whose_last_public_message_is_an_agents_shows_answer_waiting(
     services.reply_add(actor=agent, ticket=answered, body_text="Fixed?")
     waiting = open_ticket(customer, department, subject="Waiting")
     services.reply_add(actor=agent, ticket=waiting, body_text="Fixed?")
-    services.message_add(actor=customer, ticket=waiting, body_text="No.", channel="web")
+    services.message_add_web(actor=customer, ticket=waiting, body_text="No.")
     noted = open_ticket(customer, department, subject="Only a note")
     services.note_add(actor=agent, ticket=noted, body_text="internal")
     client.force_login(customer)

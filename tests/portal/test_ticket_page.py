@@ -147,11 +147,10 @@ def test_the_page_costs_the_same_number_of_queries_for_any_number_of_messages(
         client.get(f"/tickets/{ticket.number}/")
     for n in range(6):
         services.reply_add(actor=agent, ticket=ticket, body_text=f"Reply {n}")
-        services.message_add(
+        services.message_add_web(
             actor=customer,
             ticket=ticket,
             body_text=f"Answer {n}",
-            channel="web",
             attachments=[upload(png_bytes(), f"{n}.png")],
         )
     with django_assert_num_queries(len(few.captured_queries)):

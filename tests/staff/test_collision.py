@@ -10,7 +10,7 @@ from django.urls import reverse
 from tests.factories import AgentFactory
 from tests.staff.conftest import seen
 from tickets import services
-from tickets.models import Channel, Message, MessageKind
+from tickets.models import Message, MessageKind
 from tickets.services.presence import PRESENCE_TTL_SECONDS, presence_touch
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_the_poll_reports_what_others_did_since_the_page_was_loaded(
 ):
     loaded = seen(ticket)
     services.reply_add(actor=colleague, ticket=ticket, body_text="I have answered already.")
-    services.message_add(actor=customer, ticket=ticket, body_text="Thanks", channel=Channel.WEB)
+    services.message_add_web(actor=customer, ticket=ticket, body_text="Thanks")
     client.force_login(agent)
     html = presence(client, ticket, seen=loaded).content.decode()
     assert "New since you opened this page:" in html
@@ -100,7 +100,7 @@ def test_a_reply_on_a_stale_page_is_held_back_with_the_news_then_sent_on_the_sec
 
 def test_a_note_on_a_stale_page_is_held_back_too(client, agent, customer, ticket):
     loaded = seen(ticket)
-    services.message_add(actor=customer, ticket=ticket, body_text="Ещё вопрос", channel="web")
+    services.message_add_web(actor=customer, ticket=ticket, body_text="Ещё вопрос")
     client.force_login(agent)
     url = reverse("staff:ticket_reply", args=[ticket.number])
     response = client.post(url, {"kind": "note", "body": "Note", "seen": loaded})

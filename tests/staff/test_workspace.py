@@ -19,7 +19,7 @@ from tests.factories import (
     upload,
 )
 from tickets import services
-from tickets.models import Channel, Priority, Status
+from tickets.models import Priority, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -41,9 +41,7 @@ def test_the_whole_history_is_on_one_page_in_order(
         body_text="Перезапустили php-fpm.",
         attachments=[upload(png, "скриншот.png")],
     )
-    services.message_add(
-        actor=customer, ticket=ticket, body_text="Спасибо, работает!", channel=Channel.WEB
-    )
+    services.message_add_web(actor=customer, ticket=ticket, body_text="Спасибо, работает!")
     services.ticket_set_priority(actor=agent, ticket=ticket, priority=Priority.HIGH)
     client.force_login(agent)
     html = page(client, ticket)
@@ -159,9 +157,7 @@ def test_the_number_of_queries_does_not_grow_with_the_conversation(
             body_text=f"Reply {index}",
             attachments=[upload(png, f"{index}.png")],
         )
-        services.message_add(
-            actor=customer, ticket=ticket, body_text=f"Answer {index}", channel=Channel.WEB
-        )
+        services.message_add_web(actor=customer, ticket=ticket, body_text=f"Answer {index}")
     with CaptureQueriesContext(connection) as long:
         page(client, ticket)
     assert len(long) == len(short)

@@ -6,7 +6,7 @@ from django.http import Http404
 from accounts.models import Role
 from tests.factories import AgentFactory, CustomerFactory, UserFactory, open_ticket
 from tickets import access, services
-from tickets.models import Channel, MessageKind, TicketParticipant
+from tickets.models import MessageKind, TicketParticipant
 
 pytestmark = pytest.mark.django_db
 
@@ -134,6 +134,4 @@ def test_departments_for(agent, manager, department, other_department, customer)
 
 def test_message_add_through_email_respects_scope(other_customer, ticket):
     with pytest.raises(services.NotPermitted):
-        services.message_add(
-            actor=other_customer, ticket=ticket, body_text="hi", channel=Channel.EMAIL
-        )
+        services.message_add_mail(actor=other_customer, ticket=ticket, body_text="hi")

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from tests.factories import open_ticket
 from tickets import services
-from tickets.models import Channel, EventVerb, MessageKind, Status, Ticket
+from tickets.models import EventVerb, MessageKind, Status, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -80,14 +80,12 @@ def test_customer_cannot_write_agent_replies_or_notes(customer, ticket):
 
 def test_agents_answer_with_replies_not_customer_messages(agent, ticket):
     with pytest.raises(services.NotPermitted):
-        services.message_add(actor=agent, ticket=ticket, body_text="x", channel=Channel.WEB)
+        services.message_add_web(actor=agent, ticket=ticket, body_text="x")
 
 
 def test_customer_answer_puts_a_pending_ticket_back_to_open(customer, agent, ticket):
     services.reply_add(actor=agent, ticket=ticket, body_text="Logs?", status=Status.PENDING)
-    message = services.message_add(
-        actor=customer, ticket=ticket, body_text="Вот логи", channel=Channel.WEB
-    )
+    message = services.message_add_web(actor=customer, ticket=ticket, body_text="Вот логи")
     ticket.refresh_from_db()
     assert ticket.status == Status.OPEN
     assert ticket.waiting_since == message.created_at
@@ -96,7 +94,7 @@ def test_customer_answer_puts_a_pending_ticket_back_to_open(customer, agent, tic
 
 def test_customer_message_reopens_a_solved_ticket(customer, agent, ticket):
     services.reply_add(actor=agent, ticket=ticket, body_text="Done", status=Status.SOLVED)
-    services.message_add(actor=customer, ticket=ticket, body_text="Again!", channel=Channel.WEB)
+    services.message_add_web(actor=customer, ticket=ticket, body_text="Again!")
     ticket.refresh_from_db()
     assert ticket.status == Status.OPEN and ticket.solved_at is None
     assert EventVerb.REOPENED in verbs(ticket)
@@ -105,9 +103,7 @@ def test_customer_message_reopens_a_solved_ticket(customer, agent, ticket):
 def test_customer_message_reopens_a_closed_ticket_within_the_window(customer, ticket, settings):
     settings.TICKET_REOPEN_DAYS = 30
     services.ticket_close(actor=customer, ticket=ticket)
-    message = services.message_add(
-        actor=customer, ticket=ticket, body_text="It broke again", channel=Channel.EMAIL
-    )
+    message = services.message_add_mail(actor=customer, ticket=ticket, body_text="It broke again")
     ticket.refresh_from_db()
     assert message.ticket == ticket
     assert ticket.status == Status.OPEN and ticket.closed_at is None
@@ -117,8 +113,8 @@ def test_past_the_window_a_message_opens_a_new_linked_ticket(customer, ticket, s
     settings.TICKET_REOPEN_DAYS = 30
     services.ticket_close(actor=customer, ticket=ticket)
     Ticket.objects.filter(pk=ticket.pk).update(closed_at=timezone.now() - timedelta(days=31))
-    message = services.message_add(
-        actor=customer, ticket=ticket, body_text="Same problem again", channel=Channel.WEB
+    message = services.message_add_web(
+        actor=customer, ticket=ticket, body_text="Same problem again"
     )
     ticket.refresh_from_db()
     assert ticket.status == Status.CLOSED
@@ -130,9 +126,7 @@ def test_past_the_window_a_message_opens_a_new_linked_ticket(customer, ticket, s
 
 def test_a_stranger_cannot_write_into_someone_elses_ticket(other_customer, ticket):
     with pytest.raises(services.NotPermitted):
-        services.message_add(
-            actor=other_customer, ticket=ticket, body_text="spam", channel=Channel.WEB
-        )
+        services.message_add_web(actor=other_customer, ticket=ticket, body_text="spam")
     assert ticket.messages.count() == 1
 
 
@@ -153,6 +147,6 @@ def test_notes_are_allowed_on_closed_tickets_but_replies_are_not(agent, customer
 
 def test_empty_messages_are_refused(customer, agent, ticket):
     with pytest.raises(services.ActionNotAllowed):
-        services.message_add(actor=customer, ticket=ticket, body_text=" \n", channel=Channel.WEB)
+        services.message_add_web(actor=customer, ticket=ticket, body_text=" \n")
     with pytest.raises(services.ActionNotAllowed):
         services.note_add(actor=agent, ticket=ticket, body_text="")

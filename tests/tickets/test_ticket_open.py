@@ -12,11 +12,10 @@ pytestmark = pytest.mark.django_db
 
 def test_customer_opens_a_ticket_in_the_categorys_department(customer, department):
     category = CategoryFactory(default_department=department)
-    ticket = services.ticket_open(
+    ticket = services.ticket_open_web(
         actor=customer,
         subject="  Сайт   не открывается ",
         body_text="Ошибка 502 с утра.\nПерезапуск не помог.",
-        channel=Channel.WEB,
         category=category,
     )
     assert ticket.department == department
@@ -100,7 +99,7 @@ def test_a_failure_midway_leaves_no_half_written_ticket(customer, department, mo
     def boom(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("tickets.services.tickets.event_record", boom)
+    monkeypatch.setattr("tickets.services.opening.event_record", boom)
     with pytest.raises(RuntimeError):
         open_ticket(customer, department)
     assert not Ticket.objects.exists()

@@ -12,8 +12,8 @@ from accounts.models import User
 from tickets import held_uploads, selectors
 from tickets.held_uploads import HeldUpload
 from tickets.models import RatingScore
+from tickets.services.opening import SUBJECT_MAX
 from tickets.services.ratings import COMMENT_MAX
-from tickets.services.tickets import SUBJECT_MAX
 from tickets.uploads import NewAttachment, allowed_kinds_label, check_upload
 
 

@@ -162,6 +162,15 @@ class TicketNumbersField(forms.Field):
         return numbers
 
 
+# The field that carries each action's value, in the bulk form and in the ticket's controls.
+ACTION_FIELDS = {
+    "assign": "assignee",
+    "status": "status",
+    "priority": "priority",
+    "move": "department",
+}
+
+
 class BulkActionForm(forms.Form):
     """One change for every ticked ticket: assign, status, priority or department."""
 
@@ -220,7 +229,7 @@ class BulkActionForm(forms.Form):
             else:
                 data["value"] = self.colleagues[choice]
         elif action in ("status", "priority", "move"):
-            field = "department" if action == "move" else action
+            field = ACTION_FIELDS[action]
             if data.get(field) in (None, ""):
                 self.add_error(field, _("Choose the new value."))
             else:

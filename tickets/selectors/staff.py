@@ -64,16 +64,6 @@ def capped_count(queryset: QuerySet) -> int:
     return queryset[:COUNT_CAP].count()
 
 
-def staff_tickets(user: User, *, statuses=OPEN_STATUSES) -> QuerySet[Ticket]:
-    """The user's tickets in these statuses, newest activity first (the foundation's list)."""
-    return (
-        access.tickets_for(user)
-        .filter(status__in=statuses)
-        .select_related(*LIST_RELATED)
-        .order_by("-updated_at", "-pk")
-    )
-
-
 def with_list_facts(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     """What a row of a staff list shows: the related names and who wrote last."""
     return tickets.select_related(*LIST_RELATED).annotate(

@@ -1,7 +1,9 @@
-"""Bulk actions of the staff queue: the per-ticket services, one ticket at a time.
+"""The agent's changes of one ticket by name, and the queue's bulk actions over them.
 
-Each ticket changes in its own transaction and writes its own audit event, exactly as
-if the agent had changed it on its page; one refusal does not undo the others.
+`TICKET_ACTIONS` maps each name to its service; the ticket page's controls
+(tickets/views/staff/controls.py) and the queue's bulk actions both look changes up there.
+In bulk, each ticket changes in its own transaction and writes its own audit event,
+exactly as if the agent had changed it on its page; one refusal does not undo the others.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ from tickets.models import Ticket
 from tickets.services.tickets import (
     ticket_assign,
     ticket_move,
+    ticket_reopen,
     ticket_set_priority,
     ticket_set_status,
 )
 
-BULK_ACTIONS: dict[str, Callable[[User, Ticket, Any], Ticket]] = {
+# (actor, ticket, value) -> the ticket changed; the value is the action's form field.
+TICKET_ACTIONS: dict[str, Callable[[User, Ticket, Any], Ticket]] = {
     "assign": lambda actor, ticket, value: ticket_assign(
         actor=actor, ticket=ticket, assignee=value
     ),
@@ -31,6 +35,7 @@ BULK_ACTIONS: dict[str, Callable[[User, Ticket, Any], Ticket]] = {
         actor=actor, ticket=ticket, priority=value
     ),
     "move": lambda actor, ticket, value: ticket_move(actor=actor, ticket=ticket, department=value),
+    "reopen": lambda actor, ticket, value: ticket_reopen(actor=actor, ticket=ticket),
 }
 
 
@@ -51,7 +56,7 @@ def tickets_bulk_apply(
 
     Returns what happened to each: refusals carry the service's translated message.
     """
-    change = BULK_ACTIONS[action]
+    change = TICKET_ACTIONS[action]
     outcomes = []
     for ticket in tickets:
         try:

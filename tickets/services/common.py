@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.files import File
@@ -38,6 +39,28 @@ def ticket_number_next() -> int:
     return counter.values_list("value", flat=True).get()
 
 
+@dataclass(frozen=True)
+class MailThreading:
+    """What the mail gateway knows of a mail beyond its content (MAIL.md, docs/mail-trust.md).
+
+    `message_id`, `in_reply_to`, `references`: its threading headers, stored on the message
+    so that the next mail in the thread finds the ticket. `sender_verified=False`: no proof
+    that the sender wrote it (matched by the subject tag alone), shown to agents.
+    `automatic`: an auto-reply, out-of-office, bulk or bounce-like mail, which reopens
+    nothing and (opening a ticket) is acknowledged to nobody.
+    """
+
+    message_id: str = ""
+    in_reply_to: str = ""
+    references: str = ""
+    sender_verified: bool = True
+    automatic: bool = False
+
+
+# A message that did not come by mail: nothing to thread, nothing to doubt.
+NOT_MAIL = MailThreading()
+
+
 def message_create(
     *,
     ticket: Ticket,
@@ -46,12 +69,9 @@ def message_create(
     channel: str,
     body_text: str,
     body_html: str = "",
-    message_id: str = "",
-    in_reply_to: str = "",
-    references: str = "",
     created_at: datetime,
     attachments: Iterable[NewAttachment] = (),
-    sender_verified: bool = True,
+    mail: MailThreading = NOT_MAIL,
 ) -> Message:
     message = Message.objects.create(
         ticket=ticket,
@@ -60,10 +80,10 @@ def message_create(
         channel=channel,
         body_text=body_text,
         body_html=body_html,
-        message_id=message_id,
-        in_reply_to=in_reply_to,
-        references=references,
-        sender_verified=sender_verified,
+        message_id=mail.message_id,
+        in_reply_to=mail.in_reply_to,
+        references=mail.references,
+        sender_verified=mail.sender_verified,
         created_at=created_at,
     )
     for new in attachments:

@@ -1,4 +1,9 @@
-"""Adding to a ticket's conversation: customers' messages, agents' replies and notes."""
+"""Adding to a ticket's conversation: customers' messages, agents' replies and notes.
+
+A customer's message has one entry point per channel around one core: `message_add_web`
+(the portal) and `message_add_mail` (the mail gateway, with the mail's threading headers
+and trust as a `MailThreading`). Agents write with `reply_add` and `note_add`.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,8 @@ from tickets.models import (
     TicketParticipant,
 )
 from tickets.services.common import (
+    NOT_MAIL,
+    MailThreading,
     message_create,
     require_agent_access,
     require_content,
@@ -29,7 +36,8 @@ from tickets.services.common import (
     ticket_lock,
 )
 from tickets.services.events import event_record, person_ref
-from tickets.services.tickets import reopen_window_open, status_change, ticket_open
+from tickets.services.opening import ticket_open_follow_up
+from tickets.services.tickets import status_change
 from tickets.uploads import NewAttachment
 
 # What an agent may set while sending a reply ("send and set status").
@@ -37,55 +45,86 @@ REPLY_STATUSES = (Status.OPEN, Status.PENDING, Status.SOLVED)
 
 
 @transaction.atomic
-def message_add(
+def message_add_web(
     *,
     actor: User,
     ticket: Ticket,
     body_text: str,
-    channel: Channel,
+    attachments: Iterable[NewAttachment] = (),
+) -> Message:
+    """A customer writes into a ticket in the portal (P4)."""
+    return _customer_message(
+        actor=actor,
+        ticket=ticket,
+        channel=Channel.WEB,
+        body_text=body_text,
+        attachments=attachments,
+    )
+
+
+@transaction.atomic
+def message_add_mail(
+    *,
+    actor: User,
+    ticket: Ticket,
+    body_text: str,
     body_html: str = "",
     attachments: Iterable[NewAttachment] = (),
-    message_id: str = "",
-    in_reply_to: str = "",
-    references: str = "",
-    automatic: bool = False,
-    sender_verified: bool = True,
+    mail: MailThreading = NOT_MAIL,
 ) -> Message:
-    """A customer writes into his ticket (P4).
+    """A customer's mail continues a ticket (MAIL.md rule 9).
 
-    Pending goes back to open; a solved ticket reopens, a closed one too within the reopen
-    window. Past the window the message opens a new ticket that links to the old one; the
-    returned message then belongs to that new ticket.
-
-    `automatic` (an auto-reply or out-of-office the mail gateway recognised, MAIL.md) adds
-    the message and changes nothing else: no reopening, no status, no waiting clock.
-    `sender_verified=False`: mail that matched the ticket by its subject tag alone, shown
+    An automatic mail (`mail.automatic`: an auto-reply or out-of-office the gateway
+    recognised) adds the message and changes nothing else: no reopening, no status, no
+    waiting clock. `mail.sender_verified=False`: matched by the subject tag alone, shown
     to agents as from an unverified sender (docs/mail-trust.md).
+    """
+    return _customer_message(
+        actor=actor,
+        ticket=ticket,
+        channel=Channel.EMAIL,
+        body_text=body_text,
+        body_html=body_html,
+        attachments=attachments,
+        mail=mail,
+    )
+
+
+def _customer_message(
+    *,
+    actor: User,
+    ticket: Ticket,
+    channel: Channel,
+    body_text: str,
+    body_html: str = "",
+    attachments: Iterable[NewAttachment] = (),
+    mail: MailThreading = NOT_MAIL,
+) -> Message:
+    """The shared core of a customer's message, whatever the channel.
+
+    Who may write is `access.may_write()`. Pending goes back to open; a solved ticket
+    reopens, a closed one too within the reopen window. Past the window the message opens
+    a new ticket that links to the old one; the returned message then belongs to it.
     """
     attachments = list(attachments)
     require_content(body_text, body_html, attachments)
     if actor.is_agent:
         raise NotPermitted(_("Agents answer with a reply or an internal note."))
     ticket_lock(ticket)
-    if not access.can_see(actor, ticket):
+    if not access.may_write(actor, ticket):
         raise NotPermitted()
+    automatic = mail.automatic
     if automatic:
         require_not_closed(ticket)
-    elif not reopen_window_open(ticket):
-        follow_up = ticket_open(
+    elif not access.reopen_window_open(ticket):
+        follow_up = ticket_open_follow_up(
             actor=actor,
-            subject=ticket.subject,
+            ticket=ticket,
+            channel=channel,
             body_text=body_text,
             body_html=body_html,
-            channel=channel,
-            department=ticket.department,
-            category=ticket.category,
-            service=ticket.service,
             attachments=attachments,
-            message_id=message_id,
-            in_reply_to=in_reply_to,
-            references=references,
-            linked_ticket=ticket,
+            mail=mail,
         )
         return follow_up.messages.get()
 
@@ -97,12 +136,9 @@ def message_add(
         channel=channel,
         body_text=body_text,
         body_html=body_html,
-        message_id=message_id,
-        in_reply_to=in_reply_to,
-        references=references,
         attachments=attachments,
         created_at=now,
-        sender_verified=sender_verified,
+        mail=mail,
     )
     event_record(ticket=ticket, actor=actor, verb=EventVerb.MESSAGE_ADDED, message=message)
     if automatic:
@@ -221,10 +257,9 @@ def note_add(
         kind=MessageKind.NOTE,
         channel=channel,
         body_text=body_text,
-        message_id=message_id,
         attachments=attachments,
         created_at=timezone.now(),
-        sender_verified=sender_verified,
+        mail=MailThreading(message_id=message_id, sender_verified=sender_verified),
     )
     event_record(ticket=ticket, actor=actor, verb=EventVerb.NOTE_ADDED, message=message)
     ticket.updated_at = message.created_at
@@ -244,8 +279,8 @@ def participants_add(*, actor: User | None, ticket: Ticket, users: Iterable[User
     people added.
     """
     ticket_lock(ticket)
-    if actor is not None and actor.pk != ticket.requester_id:
-        require_agent_access(actor, ticket)
+    if actor is not None and not access.may_add_participants(actor, ticket):
+        raise NotPermitted()
     present = set(ticket.participant_links.values_list("user_id", flat=True))
     room = PARTICIPANTS_MAX - len(present)
     added = []

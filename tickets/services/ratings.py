@@ -63,14 +63,11 @@ def rating_set(
     that mail went.
     """
     ticket_lock(ticket)
-    if actor.is_agent:
-        raise NotPermitted(_("Only the customer rates the answer."))
-    if not actor.is_active:
-        raise NotPermitted(_("This account is deactivated."))
-    if via_link:
-        if actor.pk != ticket.requester_id:
-            raise NotPermitted()
-    elif not access.can_see(actor, ticket):
+    if not access.may_rate(actor, ticket, via_link=via_link):
+        if actor.is_agent:
+            raise NotPermitted(_("Only the customer rates the answer."))
+        if not actor.is_active:
+            raise NotPermitted(_("This account is deactivated."))
         raise NotPermitted()
     if score not in RatingScore.values:
         raise ActionNotAllowed(_("Choose whether the answer was good or bad."))

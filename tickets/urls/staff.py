@@ -24,12 +24,16 @@ urlpatterns = [
     path("customers/", customers.customer_search, name="customer_search"),
     path("tickets/<int:number>/", workspace.ticket_detail, name="ticket"),
     path("tickets/<int:number>/reply/", workspace.ticket_reply, name="ticket_reply"),
-    path("tickets/<int:number>/take/", controls.ticket_take, name="ticket_take"),
-    path("tickets/<int:number>/assign/", controls.ticket_assign, name="ticket_assign"),
-    path("tickets/<int:number>/status/", controls.ticket_status, name="ticket_status"),
-    path("tickets/<int:number>/priority/", controls.ticket_priority, name="ticket_priority"),
-    path("tickets/<int:number>/move/", controls.ticket_move, name="ticket_move"),
-    path("tickets/<int:number>/reopen/", controls.ticket_reopen, name="ticket_reopen"),
+    # The ticket's controls, one view: staff:ticket_take, _assign, _status, _priority, ...
+    *(
+        path(
+            f"tickets/<int:number>/{control}/",
+            controls.ticket_control,
+            {"control": control},
+            name=f"ticket_{control}",
+        )
+        for control in controls.CONTROLS
+    ),
     path("tickets/<int:number>/presence/", presence.ticket_presence, name="ticket_presence"),
     path("mail/rejected/", rejected_mail.rejected_mail_list, name="rejected_mail_list"),
     path("mail/rejected/<int:pk>/", rejected_mail.rejected_mail_detail, name="rejected_mail"),

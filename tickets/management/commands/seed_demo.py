@@ -21,7 +21,7 @@ from accounts.models import DepartmentMembership, Organization, Role, Service, U
 from mailgateway.models import OutboundMail
 from tickets import services
 from tickets.management.commands import _demo_content as content
-from tickets.models import Category, Channel, Department, DepartmentAddress, Status, Ticket
+from tickets.models import Category, Department, DepartmentAddress, Status, Ticket
 from tickets.uploads import NewAttachment, check_upload
 
 DEMO_PASSWORD = "demo"
@@ -256,19 +256,22 @@ class Command(BaseCommand):
                     attachments = []
                     if scenario.get("attachment"):
                         attachments = [_attachment(scenario["attachment"], lang, values["n"])]
-                    ticket = services.ticket_open(
-                        actor=customer,
-                        subject=scenario["subject"].format(**values),
-                        body_text=text,
-                        channel=Channel.EMAIL if index % 4 == 0 else Channel.WEB,
-                        category=category,
-                        service=service,
-                        attachments=attachments,
-                    )
+                    first = {
+                        "actor": customer,
+                        "subject": scenario["subject"].format(**values),
+                        "body_text": text,
+                        "attachments": attachments,
+                    }
+                    if index % 4 == 0:  # a quarter of them came by mail
+                        ticket = services.ticket_open_mail(
+                            requester=customer, department=department, **first
+                        )
+                    else:
+                        ticket = services.ticket_open_web(
+                            category=category, service=service, **first
+                        )
                 elif who == "c":
-                    services.message_add(
-                        actor=customer, ticket=ticket, body_text=text, channel=Channel.WEB
-                    )
+                    services.message_add_web(actor=customer, ticket=ticket, body_text=text)
                 elif who == "n":
                     services.note_add(actor=agent, ticket=ticket, body_text=text)
                 else:

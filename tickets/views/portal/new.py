@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import customer_required
 from tickets import access, selectors, services
 from tickets.forms.portal import AddToTicketForm, NewTicketForm
-from tickets.models import DONE_STATUSES, Channel
+from tickets.models import DONE_STATUSES
 from tickets.views.portal.tickets import after_message
 
 
@@ -58,11 +58,10 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     try:
         with transaction.atomic():
-            ticket = services.ticket_open(
+            ticket = services.ticket_open_web(
                 actor=request.user,
                 subject=data["subject"],
                 body_text=data["description"],
-                channel=Channel.WEB,
                 category=data["category"],
                 service=data["service"],
                 attachments=form.new_attachments(),
@@ -93,11 +92,10 @@ def _add_to_ticket(request: HttpRequest) -> HttpResponse:
         return _form_page(request, page_form)
     was_done = ticket.status in DONE_STATUSES
     with transaction.atomic():
-        message = services.message_add(
+        message = services.message_add_web(
             actor=request.user,
             ticket=ticket,
             body_text=form.body_text(),
-            channel=Channel.WEB,
             attachments=form.new_attachments(),
         )
     return after_message(request, ticket, message, was_done=was_done)

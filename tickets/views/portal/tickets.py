@@ -17,11 +17,10 @@ from accounts.decorators import customer_required
 from tickets import access, selectors, services
 from tickets.forms.portal import RatingForm, ReplyForm
 from tickets.held_uploads import HeldUpload
-from tickets.models import DONE_STATUSES, Channel, Ticket
+from tickets.models import DONE_STATUSES, Ticket
 from tickets.pagination import page_number, paginate
 from tickets.search import query as search_query
 from tickets.search import selectors as search_selectors
-from tickets.services.tickets import reopen_window_open
 
 SEARCH_MAX = 100
 
@@ -65,8 +64,8 @@ def _ticket_page(
         "related": selectors.portal_related_tickets(request.user, ticket),
         "reply_form": reply_form or ReplyForm(user=request.user),
         "held": held or [],
-        "reopens": ticket.status in DONE_STATUSES and reopen_window_open(ticket),
-        "opens_new": not reopen_window_open(ticket),
+        "reopens": ticket.status in DONE_STATUSES and access.reopen_window_open(ticket),
+        "opens_new": not access.reopen_window_open(ticket),
         "rating": rating,
         "can_rate": services.rating_open(ticket, rating),
         "rating_form": RatingForm(
@@ -94,11 +93,10 @@ def ticket_reply(request: HttpRequest, number: int) -> HttpResponse:
     was_done = ticket.status in DONE_STATUSES
     try:
         with transaction.atomic():
-            message = services.message_add(
+            message = services.message_add_web(
                 actor=request.user,
                 ticket=ticket,
                 body_text=form.cleaned_data["body"],
-                channel=Channel.WEB,
                 attachments=form.new_attachments(),
             )
     except services.ServiceError as error:

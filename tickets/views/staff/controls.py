@@ -1,16 +1,20 @@
-"""The ticket's controls: assignee, status, priority, department (R10, R11).
+"""The ticket's controls: take it, assignee, status, priority, department, reopen (R10, R11).
 
-Plain forms that also answer htmx: the page swaps its head, timeline and controls
-without reloading, and keeps what the agent is typing in the reply box.
+One view serves them all. Each control names the form that parses its value and the
+change it makes in the bulk actions' table (`services.bulk.TICKET_ACTIONS`), so the
+ticket page and the queue's bulk actions run the same services. Plain forms that also
+answer htmx: the page swaps its head, timeline and controls without reloading, and keeps
+what the agent is typing in the reply box.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,111 +22,58 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.decorators import agent_required
 from helpdesk.errors import ServiceError
-from tickets import access, services
-from tickets.forms.staff import AssignForm, MoveForm, PriorityForm, StatusForm
+from tickets import access
+from tickets.forms.staff import ACTION_FIELDS, AssignForm, MoveForm, PriorityForm, StatusForm
 from tickets.models import Ticket
+from tickets.services.bulk import TICKET_ACTIONS
 from tickets.views.staff.workspace import render_workspace
 
 
-def _apply(
-    request: HttpRequest, ticket: Ticket, form: forms.Form, change: Callable[[dict], object]
-) -> HttpResponse:
-    """Runs one service with the form's values; errors come back on the ticket's page."""
+@dataclass(frozen=True)
+class Control:
+    action: str  # its change in TICKET_ACTIONS
+    form: Callable[[QueryDict, Ticket], forms.Form]
+    takes: bool = False  # "Take it": the value is the agent himself
+
+
+def _no_value(data: QueryDict, ticket: Ticket) -> forms.Form:
+    return forms.Form(data)
+
+
+CONTROLS = {
+    "take": Control("assign", _no_value, takes=True),
+    "assign": Control("assign", lambda data, ticket: AssignForm(data, ticket=ticket)),
+    "status": Control("status", lambda data, ticket: StatusForm(data)),
+    "priority": Control("priority", lambda data, ticket: PriorityForm(data)),
+    "move": Control("move", lambda data, ticket: MoveForm(data)),
+    "reopen": Control("reopen", _no_value),
+}
+
+
+@agent_required
+@require_POST
+def ticket_control(request: HttpRequest, number: int, control: str) -> HttpResponse:
+    """Runs one control's service with its form's value; errors come back on the page."""
+    ticket = access.ticket_for(request.user, number)
+    spec = CONTROLS[control]
+    form = spec.form(request.POST, ticket)
     if not form.is_valid():
         errors = [error for field_errors in form.errors.values() for error in field_errors]
         return render_workspace(request, ticket, control_error=" ".join(errors))
+    field = ACTION_FIELDS.get(spec.action)
+    value = request.user if spec.takes else form.cleaned_data.get(field)
     try:
-        change(form.cleaned_data)
+        TICKET_ACTIONS[spec.action](request.user, ticket, value)
     except ServiceError as error:
         return render_workspace(request, ticket, control_error=str(error))
+    if not access.can_work(request.user, ticket):
+        return _moved_away(request, ticket)
     return redirect("staff:ticket", ticket.number)
 
 
-@agent_required
-@require_POST
-def ticket_take(request: HttpRequest, number: int) -> HttpResponse:
-    """Take it: the agent assigns the ticket to himself, from the queue or the ticket."""
-    ticket = access.ticket_for(request.user, number)
-    return _apply(
-        request,
-        ticket,
-        forms.Form(request.POST),
-        lambda data: services.ticket_assign(
-            actor=request.user, ticket=ticket, assignee=request.user
-        ),
-    )
-
-
-@agent_required
-@require_POST
-def ticket_assign(request: HttpRequest, number: int) -> HttpResponse:
-    ticket = access.ticket_for(request.user, number)
-    return _apply(
-        request,
-        ticket,
-        AssignForm(request.POST, ticket=ticket),
-        lambda data: services.ticket_assign(
-            actor=request.user, ticket=ticket, assignee=data["assignee"]
-        ),
-    )
-
-
-@agent_required
-@require_POST
-def ticket_status(request: HttpRequest, number: int) -> HttpResponse:
-    ticket = access.ticket_for(request.user, number)
-    return _apply(
-        request,
-        ticket,
-        StatusForm(request.POST),
-        lambda data: services.ticket_set_status(
-            actor=request.user, ticket=ticket, status=data["status"]
-        ),
-    )
-
-
-@agent_required
-@require_POST
-def ticket_priority(request: HttpRequest, number: int) -> HttpResponse:
-    ticket = access.ticket_for(request.user, number)
-    return _apply(
-        request,
-        ticket,
-        PriorityForm(request.POST),
-        lambda data: services.ticket_set_priority(
-            actor=request.user, ticket=ticket, priority=data["priority"]
-        ),
-    )
-
-
-@agent_required
-@require_POST
-def ticket_reopen(request: HttpRequest, number: int) -> HttpResponse:
-    ticket = access.ticket_for(request.user, number)
-    return _apply(
-        request,
-        ticket,
-        forms.Form(request.POST),
-        lambda data: services.ticket_reopen(actor=request.user, ticket=ticket),
-    )
-
-
-@agent_required
-@require_POST
-def ticket_move(request: HttpRequest, number: int) -> HttpResponse:
-    """Moves the ticket (R11); if it leaves the agent's departments he is told so and sent
-    back to the queue, since the ticket is no longer his to see."""
-    ticket = access.ticket_for(request.user, number)
-    response = _apply(
-        request,
-        ticket,
-        MoveForm(request.POST),
-        lambda data: services.ticket_move(
-            actor=request.user, ticket=ticket, department=data["department"]
-        ),
-    )
-    if response.status_code != 302 or access.can_work(request.user, ticket):
-        return response
+def _moved_away(request: HttpRequest, ticket: Ticket) -> HttpResponse:
+    """Moved out of the agent's departments (R11): he is told so and sent back to the
+    queue, since the ticket is no longer his to see."""
     messages.info(
         request,
         _("Ticket #%(number)s is now in %(department)s, which you do not work in.")

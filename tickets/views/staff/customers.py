@@ -9,7 +9,7 @@ from accounts.decorators import agent_required
 from helpdesk.errors import ServiceError
 from tickets import selectors
 from tickets.forms.staff import CustomerSearchForm, TicketForCustomerForm
-from tickets.services.phone import ticket_open_for_customer
+from tickets.services import ticket_open_phone
 
 
 @agent_required
@@ -23,7 +23,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            ticket = ticket_open_for_customer(
+            ticket = ticket_open_phone(
                 actor=request.user,
                 customer_email=data["customer_email"],
                 customer_name=data["customer_name"],
