@@ -43,7 +43,8 @@ test: $(VENV)/.installed-test messages
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 # Every tests/perf/bench_*.py: inbound mail throughput and memory on PostgreSQL
-# (BENCH_DATABASE_URL, BENCH_MAILS), and the time sanitizing mail HTML takes.
+# (BENCH_DATABASE_URL, BENCH_MAILS), the time sanitizing mail HTML takes, and search
+# speed and recall (BENCH_TICKETS).
 bench: $(VENV)/.installed-test
 	set -e; for script in tests/perf/bench_*.py; do $(BIN)/python $$script; done
 

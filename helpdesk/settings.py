@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "tickets",
     "tickets.sla",
     "tickets.canned",
+    "tickets.search",
     "mailgateway",
     "mailgateway.outbound",
 ]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import F, Q, QuerySet
 
@@ -75,6 +76,16 @@ def _encode(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def _field(model: type[models.Model], name: str) -> models.Field:
+    """The model field a key sorts by; an annotation (a search's relevance) is a number."""
+    if name in ("pk", "id"):
+        return model._meta.pk
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return models.IntegerField()
+
+
 def _decode(cursor: str, model: type[models.Model], keys: Sequence[SortKey]) -> list[Any] | None:
     """The sort values in a cursor, typed like the model's fields; None for a bad cursor."""
     try:
@@ -86,7 +97,7 @@ def _decode(cursor: str, model: type[models.Model], keys: Sequence[SortKey]) -> 
         return None
     typed: list[Any] = []
     for key, value in zip(keys, values, strict=True):
-        field = model._meta.pk if key.field in ("pk", "id") else model._meta.get_field(key.field)
+        field = _field(model, key.field)
         if value is None:
             if not key.nullable:
                 return None

@@ -107,7 +107,12 @@
       case "k": done = moveRow(-1); break;
       case "x": done = tickRow(); break;
       case "/": {
-        var filter = document.querySelector(".queue-filters select, .queue-filters input:not([type=hidden]), #id_q");
+        var box = document.getElementById("header-search");
+        if (box) { box.focus(); box.select(); done = true; }
+        break;
+      }
+      case "f": {
+        var filter = document.querySelector(".queue-filters select, .queue-filters input:not([type=hidden]), .search-filters select, #id_q");
         if (filter) { filter.focus(); done = true; }
         break;
       }

@@ -12,6 +12,7 @@ from django.urls import get_resolver, reverse
 
 from helpdesk.urls import staff_urls as urlpatterns
 from tests.canned.test_permissions import CANNED_URLS
+from tests.search.test_saved_views import SAVED_VIEW_URLS
 from tests.sla.test_manager_pages import SLA_URLS
 from tests.staff.conftest import seen
 from tests.staff.test_rejected_mail_pages import REJECTED_MAIL_URLS
@@ -27,6 +28,7 @@ STAFF_URLS = {
     "queue_bulk": ("post", False),
     "ticket_new": ("get", False),
     "customer_search": ("get", False),
+    "search": ("get", False),
     "ticket": ("get", True),
     "ticket_reply": ("post", True),
     "ticket_take": ("post", True),
@@ -56,6 +58,7 @@ def valid_data(name: str, ticket, *, colleague, other_department) -> dict:
         "ticket_priority": {"priority": 3},
         "ticket_move": {"department": other_department.pk},
         "customer_search": {"q": "Ив"},
+        "search": {"q": "сервер"},
     }.get(name, {})
 
 
@@ -71,8 +74,9 @@ def prepare(name: str, ticket, actor) -> None:
 
 
 def test_the_matrix_covers_every_staff_url():
-    """Rejected mail has its own matrix (test_rejected_mail_pages.py)."""
-    assert {pattern.name for pattern in urlpatterns} == set(STAFF_URLS) | set(REJECTED_MAIL_URLS)
+    """Rejected mail has its own matrix (test_rejected_mail_pages.py), saved views theirs."""
+    expected = set(STAFF_URLS) | set(REJECTED_MAIL_URLS) | set(SAVED_VIEW_URLS)
+    assert {pattern.name for pattern in urlpatterns} == expected
 
 
 def test_every_url_under_staff_is_in_a_matrix():
@@ -85,7 +89,7 @@ def test_every_url_under_staff_is_in_a_matrix():
         if str(include.pattern).startswith("staff/")
         for pattern in include.url_patterns
     }
-    staff = {f"staff:{name}" for name in [*STAFF_URLS, *REJECTED_MAIL_URLS]}
+    staff = {f"staff:{name}" for name in [*STAFF_URLS, *REJECTED_MAIL_URLS, *SAVED_VIEW_URLS]}
     canned = {f"canned:{name}" for name in CANNED_URLS}
     manage = {f"sla:{name}" for name in SLA_URLS}
     assert under_staff == staff | canned | manage

@@ -8,9 +8,7 @@ from datetime import timedelta
 from django.db.models import (
     BooleanField,
     Case,
-    Exists,
     F,
-    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -24,10 +22,9 @@ from tickets.models import (
     DONE_STATUSES,
     OPEN_STATUSES,
     Category,
-    Message,
     Ticket,
 )
-from tickets.selectors.common import LIST_RELATED, PUBLIC_KINDS, contains_any_case
+from tickets.selectors.common import LIST_RELATED
 
 
 def portal_tickets(user: User, *, closed: bool) -> QuerySet[Ticket]:
@@ -48,28 +45,14 @@ SIMILAR_CANDIDATES = 100
 SIMILAR_SHOWN = 3
 
 
-def _ticket_search(text: str) -> Q:
-    """Number, subject, or the text of a public message: never internal notes (R16)."""
-    public_text = Message.objects.filter(ticket=OuterRef("pk"), kind__in=PUBLIC_KINDS).filter(
-        contains_any_case("body_text", text)
-    )
-    query = contains_any_case("subject", text) | Q(Exists(public_text))
-    number = text.lstrip("#").strip()
-    if number.isdigit() and len(number) < 10:
-        query |= Q(number=int(number))
-    return query
-
-
-def portal_ticket_list(user: User, *, closed: bool, search: str = "") -> QuerySet[Ticket]:
-    """A tab of "My tickets", or a search through all of them; `answer_waiting` marks open
-    tickets whose latest public message is an agent's."""
-    if search:
-        tickets = (
-            access.tickets_for(user)
-            .filter(_ticket_search(search))
-            .select_related(*LIST_RELATED)
-            .order_by("-updated_at", "-pk")
-        )
+def portal_ticket_list(
+    user: User, *, closed: bool, found: QuerySet[Ticket] | None = None
+) -> QuerySet[Ticket]:
+    """A tab of "My tickets", or the tickets a search found (tickets.search, already within
+    the user's reach and ordered); `answer_waiting` marks open tickets whose latest public
+    message is an agent's."""
+    if found is not None:
+        tickets = found.select_related(*LIST_RELATED)
     else:
         tickets = portal_tickets(user, closed=closed)
     agent_spoke_last = Q(last_agent_activity_at__isnull=False) & (

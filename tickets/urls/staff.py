@@ -1,5 +1,6 @@
 from django.urls import path
 
+from tickets.search import views as search
 from tickets.views.staff import (
     controls,
     customers,
@@ -15,6 +16,9 @@ urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("queue/", queue.queue, name="queue"),
     path("queue/bulk/", queue.queue_bulk, name="queue_bulk"),
+    path("search/", search.search, name="search"),
+    path("search/views/", search.saved_view_save, name="saved_view_save"),
+    path("search/views/<int:pk>/delete/", search.saved_view_delete, name="saved_view_delete"),
     path("tickets/new/", customers.ticket_new, name="ticket_new"),
     path("customers/", customers.customer_search, name="customer_search"),
     path("tickets/<int:number>/", workspace.ticket_detail, name="ticket"),

@@ -19,6 +19,8 @@ from tickets.forms.portal import RatingForm, ReplyForm
 from tickets.held_uploads import HeldUpload
 from tickets.models import DONE_STATUSES, Ticket
 from tickets.pagination import page_number, paginate
+from tickets.search import query as search_query
+from tickets.search import selectors as search_selectors
 
 SEARCH_MAX = 100
 
@@ -28,7 +30,18 @@ def ticket_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Open or solved-and-closed tickets, newest activity first; or a search through all."""
     closed = request.GET.get("tab") == "closed"
     search = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX]
-    tickets = selectors.portal_ticket_list(request.user, closed=closed, search=search)
+    found = None
+    if search:
+        query = search_query.parse(search)
+        ticket = search_selectors.ticket_by_number(request.user, query)
+        if ticket is not None:
+            return redirect("portal:ticket", ticket.number)
+        found = search_selectors.portal_search(request.user, query)
+        for error in found.errors:
+            messages.warning(request, error)
+    tickets = selectors.portal_ticket_list(
+        request.user, closed=closed, found=found.tickets if found else None
+    )
     page = paginate(tickets, page_number(request.GET.get("page")))
     query = urlencode(
         [(k, v) for k, v in (("tab", "closed" if closed else ""), ("q", search)) if v]

@@ -83,7 +83,9 @@ def _report(
 def queue_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
     colleagues = list(selectors.staff_colleagues(request.user))
     form = BulkActionForm(request.POST, user=request.user, colleagues=colleagues)
-    back = reverse("staff:queue") + "?" + _filter_query(QueryDict(request.POST.get("query", "")))
+    # Back to the list the tickets were ticked in: the queue or a search.
+    listing = "staff:search" if request.POST.get("list") == "search" else "staff:queue"
+    back = reverse(listing) + "?" + _filter_query(QueryDict(request.POST.get("query", "")))
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:

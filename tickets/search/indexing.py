@@ -1,0 +1,95 @@
+"""Index upkeep: each ticket's document is rebuilt inside the transaction that changed it.
+
+An in-transaction subscriber of the event stream (tickets/events.py): a ticket is found the
+moment it is saved, and a failure of the index rolls the change back. Every verb that may
+change searched text rebuilds the document (verbs added later, such as a subject edit,
+a split or a merge, do so too); verbs that change only a ticket's state leave it as is.
+`tickets_reindex()` is also what `manage.py search_reindex` runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Prefetch
+
+from tickets import events
+from tickets.models import INTERNAL_KINDS, EventVerb, Message, Ticket, TicketEvent
+from tickets.search import text
+from tickets.search.backends import Document, backend
+
+# Verbs that change no searched text: status, assignee, priority, department, rating.
+STATE_ONLY_VERBS = frozenset(
+    {
+        EventVerb.ASSIGNED,
+        EventVerb.STATUS_CHANGED,
+        EventVerb.PRIORITY_CHANGED,
+        EventVerb.MOVED,
+        EventVerb.CLOSED,
+        EventVerb.REOPENED,
+        EventVerb.RATED,
+    }
+)
+
+
+def tickets_for_indexing(ids: Iterable[int] | None = None):
+    """Tickets with everything their document reads, in a fixed number of queries."""
+    tickets = Ticket.objects.select_related("requester", "organization", "service")
+    if ids is not None:
+        tickets = tickets.filter(pk__in=list(ids))
+    return tickets.prefetch_related(
+        "participants",
+        Prefetch(
+            "messages",
+            queryset=Message.objects.only("ticket_id", "kind", "body_text", "created_at")
+            .prefetch_related("attachments")
+            .order_by("created_at", "id"),
+        ),
+    )
+
+
+def _people(ticket: Ticket) -> list[str]:
+    people = [ticket.requester, *ticket.participants.all()]
+    parts = [f"{person.name} {person.email}" for person in people]
+    if ticket.organization is not None:
+        parts.append(ticket.organization.name)
+    if ticket.service is not None:
+        parts.append(f"{ticket.service.name} {ticket.service.kind}")
+    return [*parts, str(ticket.number)]
+
+
+def document(ticket: Ticket) -> Document:
+    """The ticket's document; `ticket` must come from tickets_for_indexing()."""
+    public, notes, public_files = [], [], []
+    for message in ticket.messages.all():
+        files = [attachment.filename for attachment in message.attachments.all()]
+        if message.kind in INTERNAL_KINDS:
+            notes.extend([message.body_text, *files])
+        else:
+            public.append(message.body_text)
+            public_files.extend(files)
+    meta = [*_people(ticket), *public_files]
+    return Document(
+        ticket_id=ticket.pk,
+        meta=text.fold("\n".join(meta)),
+        requester=text.fold(f"{ticket.requester.name} {ticket.requester.email}"),
+        columns={
+            "subject": text.terms(ticket.subject),
+            "body": text.terms("\n".join([*public, *meta])),
+            "notes": text.terms("\n".join(notes)),
+        },
+    )
+
+
+def tickets_reindex(ids: Iterable[int]) -> int:
+    """Rewrites the documents of these tickets: a few reads and one write per batch."""
+    documents = [document(ticket) for ticket in tickets_for_indexing(ids)]
+    backend().write(documents)
+    return len(documents)
+
+
+@events.subscribe(phase=events.IN_TRANSACTION, name="search.index")
+def index_on_event(event: TicketEvent) -> None:
+    if event.verb in STATE_ONLY_VERBS:
+        return
+    tickets_reindex([event.ticket_id])
