@@ -13,11 +13,15 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import F, Q, QuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.contenttypes.fields import GenericForeignKey
+    from django.db.models import ForeignObjectRel
 
 T = TypeVar("T")
 
@@ -76,7 +80,9 @@ def _encode(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _field(model: type[models.Model], name: str) -> models.Field:
+def _field(
+    model: type[models.Model], name: str
+) -> models.Field | ForeignObjectRel | GenericForeignKey:
     """The model field a key sorts by; an annotation (a search's relevance) is a number."""
     if name in ("pk", "id"):
         return model._meta.pk

@@ -76,7 +76,10 @@ def can_manage(user: User, response: CannedResponse) -> bool:
     if response.scope == Scope.PERSONAL:
         return response.owner_id == user.pk
     if response.scope == Scope.DEPARTMENT:
-        return managed_departments(user).filter(pk=response.department_id).exists()
+        return (
+            response.department_id is not None
+            and managed_departments(user).filter(pk=response.department_id).exists()
+        )
     return user.role == Role.ADMIN
 
 

@@ -50,9 +50,10 @@ class CannedFilesField(forms.Field):
 
     def to_python(self, value) -> list[CannedFileRef]:
         refs = [_as_ref(item) for item in value or []]
-        if any(ref is None for ref in refs):
+        valid = [ref for ref in refs if ref is not None]
+        if len(valid) != len(refs):
             raise ValidationError(
                 _("A file of a canned response has expired; insert the response again."),
                 code="bad_canned_file",
             )
-        return refs
+        return valid

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +16,7 @@ from tickets.canned.models import BODY_MAX, FOLDER_MAX, TITLE_MAX, CannedRespons
 from tickets.canned.placeholders import placeholders_check
 from tickets.canned.services import CannedContent
 from tickets.forms.staff import attachments_field, checked_attachments
+from tickets.models import Department
 from tickets.uploads import NewAttachment
 
 SEARCH_MAX = 100
@@ -35,7 +38,7 @@ class CannedResponseForm(forms.Form):
         widget=forms.TextInput(attrs={"list": "canned-folders"}),
     )
     scope = forms.ChoiceField(label=_("For"))
-    department = forms.ModelChoiceField(
+    department: forms.ModelChoiceField[Department] = forms.ModelChoiceField(
         label=_("Department"),
         queryset=None,
         required=False,
@@ -64,12 +67,16 @@ class CannedResponseForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
         scopes = access.scopes_for(user)
-        self.fields["scope"].choices = [(scope.value, scope.label) for scope in scopes]
+        cast(forms.ChoiceField, self.fields["scope"]).choices = [
+            (scope.value, scope.label) for scope in scopes
+        ]
         if Scope.DEPARTMENT in scopes:
-            self.fields["department"].queryset = access.managed_departments(user)
+            cast(
+                forms.ModelChoiceField, self.fields["department"]
+            ).queryset = access.managed_departments(user)
         else:
             del self.fields["department"]
-        self.fields["remove"].choices = [
+        cast(forms.ChoiceField, self.fields["remove"]).choices = [
             (str(f.pk), f.filename) for f in (response.attachments.all() if response else [])
         ]
         for code, name in settings.LANGUAGES:
@@ -96,7 +103,8 @@ class CannedResponseForm(forms.Form):
         return checked_attachments(self.cleaned_data.get("attachments") or [])
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for name in ["body", *(_variant_field(code) for code, _name in settings.LANGUAGES)]:
             self._clean_text(name)
         if data.get("scope") == Scope.DEPARTMENT and not data.get("department"):

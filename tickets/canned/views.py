@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import agent_required
 from helpdesk.errors import ServiceError
+from helpdesk.http import AuthenticatedHttpRequest
 from tickets import access as ticket_access
 from tickets.canned import access, selectors, services
 from tickets.canned.files import file_ref
@@ -19,7 +20,7 @@ from tickets.canned.placeholders import placeholder_help
 
 
 @agent_required
-def canned_list(request: HttpRequest) -> HttpResponse:
+def canned_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CannedSearchForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {"q": "", "folder": ""}
     responses = selectors.canned_list(request.user, query=data["q"], folder=data["folder"])
@@ -35,7 +36,7 @@ def canned_list(request: HttpRequest) -> HttpResponse:
     return render(request, "canned/list.html", context)
 
 
-def _editor(request: HttpRequest, response: CannedResponse | None) -> HttpResponse:
+def _editor(request: AuthenticatedHttpRequest, response: CannedResponse | None) -> HttpResponse:
     """Create (response None) or edit; errors of the form and of the service shown on it."""
     form = CannedResponseForm(
         request.POST or None, request.FILES or None, user=request.user, response=response
@@ -74,17 +75,17 @@ def _editor(request: HttpRequest, response: CannedResponse | None) -> HttpRespon
 
 
 @agent_required
-def canned_new(request: HttpRequest) -> HttpResponse:
+def canned_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _editor(request, None)
 
 
 @agent_required
-def canned_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def canned_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _editor(request, access.response_to_manage(request.user, pk))
 
 
 @agent_required
-def canned_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def canned_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     response = access.response_to_manage(request.user, pk)
     if request.method == "POST":
         services.canned_response_delete(actor=request.user, response=response)
@@ -96,7 +97,7 @@ def canned_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @agent_required
-def canned_picker(request: HttpRequest, number: int) -> HttpResponse:
+def canned_picker(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     """The composer's list for this ticket (htmx/fetch): matching responses, most used first."""
     ticket = ticket_access.ticket_for(request.user, number)
     form = PickerForm(request.GET)
@@ -111,7 +112,7 @@ def canned_picker(request: HttpRequest, number: int) -> HttpResponse:
 
 @agent_required
 @require_POST
-def canned_use(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def canned_use(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
     """The response filled in for this ticket, to insert at the cursor; counts the use."""
     ticket = ticket_access.ticket_for(request.user, number)
     response = access.response_for(request.user, pk)

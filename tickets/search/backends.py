@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import connection
 from django.utils import timezone
@@ -89,7 +90,8 @@ def _documents_sql(count: int, row: str, update: Sequence[str]) -> str:
     )
 
 
-def _now() -> object:
+def _now() -> datetime | str | None:
+    """Now as the backend stores it: a datetime for PostgreSQL, text for SQLite."""
     return connection.ops.adapt_datetimefield_value(timezone.now())
 
 

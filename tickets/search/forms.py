@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from tickets import access
 from tickets.forms.staff import QueueFilterForm
+from tickets.models import Department
 from tickets.search.selectors import SearchFilters
 
 PERIODS = {"1d": 1, "7d": 7, "30d": 30, "365d": 365}
@@ -51,7 +53,11 @@ class SearchForm(QueueFilterForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         agents = [(pk, agent.display_name) for pk, agent in self.colleagues.items()]
-        self.fields["replied_by"].choices = [("", _("Anyone")), ("me", _("Me")), *agents]
+        cast(forms.ChoiceField, self.fields["replied_by"]).choices = [
+            ("", _("Anyone")),
+            ("me", _("Me")),
+            *agents,
+        ]
         self.fields["q"].widget.attrs.update({"type": "search", "autocomplete": "off"})
 
     def search_filters(self) -> SearchFilters:
@@ -83,13 +89,15 @@ class SavedViewForm(forms.Form):
 
     name = forms.CharField(label=_("Name of the view"), max_length=100)
     query = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
-    department = forms.ModelChoiceField(
+    department: forms.ModelChoiceField[Department] = forms.ModelChoiceField(
         label=_("Share with"), queryset=None, required=False, empty_label=_("Only me")
     )
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if user.sees_all_departments:
-            self.fields["department"].queryset = access.departments_for(user).order_by("name")
+            cast(
+                forms.ModelChoiceField, self.fields["department"]
+            ).queryset = access.departments_for(user).order_by("name")
         else:
             del self.fields["department"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -119,7 +120,8 @@ def _day_start(day: date) -> datetime:
 
 def _choices(values: list[str], choices, extra: dict[str, tuple]) -> tuple[list, list[str]]:
     """Codes for typed values: a code, a number, or a label in English or the reader's language."""
-    found, unknown = [], []
+    found: list[str | int] = []
+    unknown: list[str] = []
     names = {str(code).casefold(): (code,) for code, _label in choices}
     names.update({str(label).casefold(): (code,) for code, label in choices})
     names.update(extra)
@@ -134,7 +136,7 @@ def _choices(values: list[str], choices, extra: dict[str, tuple]) -> tuple[list,
 
 def _operator_conditions(user: User, query: Query, errors: list[str]) -> Q:
     condition = Q()
-    checks = (
+    checks: tuple[tuple[str, list[str], list[tuple[Any, Any]], dict[str, tuple]], ...] = (
         ("status", query.status, Status.choices, STATUS_WORDS),
         ("priority", query.priority, Priority.choices, {}),
         ("channel", query.channel, Channel.choices, {"e-mail": ("email",), "mail": ("email",)}),

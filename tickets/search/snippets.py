@@ -71,18 +71,24 @@ def snippet(body: str, whole: set[str], prefixes: tuple[str, ...]) -> Snippet | 
 def snippets_attach(user: User, tickets: Iterable[Ticket], query: Query) -> None:
     """Sets `ticket.snippet` on each ticket of a page (one query for the page)."""
     tickets = list(tickets)
+    found = _snippets(user, tickets, query)
     for ticket in tickets:
-        ticket.snippet = None
+        # An attribute of the page for the template, not a field of the model.
+        ticket.snippet = found.get(ticket.pk)  # type: ignore[attr-defined]
+
+
+def _snippets(user: User, tickets: list[Ticket], query: Query) -> dict[int, Snippet | None]:
+    """Each ticket's snippet from its first message that matches."""
+    found: dict[int, Snippet | None] = {}
     whole, prefixes = _wanted(query)
     if not tickets or not (whole or prefixes):
-        return
+        return found
     messages = Message.objects.filter(ticket__in=tickets).order_by("created_at", "id")
     if not user.is_agent:
         messages = messages.exclude(kind__in=INTERNAL_KINDS)
     elif query.in_notes:
         messages = messages.filter(kind__in=INTERNAL_KINDS)
-    by_id = {ticket.pk: ticket for ticket in tickets}
     for ticket_id, body in messages.values_list("ticket_id", "body_text"):
-        ticket = by_id[ticket_id]
-        if ticket.snippet is None:
-            ticket.snippet = snippet(body, whole, prefixes)
+        if found.get(ticket_id) is None:
+            found[ticket_id] = snippet(body, whole, prefixes)
+    return found

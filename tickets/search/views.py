@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import agent_required
 from helpdesk.errors import NotPermitted
+from helpdesk.http import AuthenticatedHttpRequest
 from tickets import selectors
 from tickets.forms.staff import BulkActionForm
 from tickets.keyset import keyset_page
@@ -26,7 +27,7 @@ CRITERIA = set(SearchForm.base_fields) - {"sort"}
 
 
 @agent_required
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     colleagues = list(selectors.staff_colleagues(request.user, active_only=False))
     form = SearchForm(request.GET, user=request.user, colleagues=colleagues)
     filters = form.search_filters()
@@ -66,13 +67,13 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @agent_required
 @require_POST
-def saved_view_save(request: HttpRequest) -> HttpResponse:
+def saved_view_save(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SavedViewForm(request.POST, user=request.user)
     back = reverse("staff:search") + "?" + form.data.get("query", "")
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))  # ErrorList yields str
         return redirect(back)
     try:
         view = saved.saved_view_create(actor=request.user, **form.cleaned_data)
@@ -85,7 +86,7 @@ def saved_view_save(request: HttpRequest) -> HttpResponse:
 
 @agent_required
 @require_POST
-def saved_view_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def saved_view_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     view = get_object_or_404(saved.saved_views_for(request.user), pk=pk)
     try:
         saved.saved_view_delete(actor=request.user, view=view)

@@ -121,7 +121,8 @@ class Keeper:
         """A new priority or department: the working time already spent counts against the
         new targets."""
         old = self.clock.policy
-        running = {t: self.due(t) for t in TARGETS if self.due(t) is not None}
+        dues = {t: self.due(t) for t in TARGETS}
+        running = {t: due for t, due in dues.items() if due is not None}
         paused = dict(self.clock.paused)
         self.adopt(policy)
         self.clock.paused = {}
@@ -136,12 +137,13 @@ class Keeper:
             if new is None:
                 self.set_due(target, None)
                 continue
-            if old is None or old.target_seconds(target) is None:
+            had = old.target_seconds(target) if old is not None else None
+            if had is None:
                 spent = hours.business_seconds(self.ticket.created_at, self.now, self.schedule)
             elif target in running:
-                spent = old.target_seconds(target) - self.left(running[target])
+                spent = had - self.left(running[target])
             else:
-                spent = old.target_seconds(target) - paused[target]["left"]
+                spent = had - paused[target]["left"]
             left = new - spent
             was = running.get(target) or parse_datetime((paused.get(target) or {}).get("due") or "")
             # Already past due: the same breach, not a new one at this moment.

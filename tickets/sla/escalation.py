@@ -133,7 +133,9 @@ def _actions(ticket: Ticket, policy) -> None:
         return
     try:
         if policy.raise_priority and ticket.priority < Priority.URGENT:
-            services.ticket_set_priority(actor=None, ticket=ticket, priority=ticket.priority + 1)
+            services.ticket_set_priority(
+                actor=None, ticket=ticket, priority=Priority(ticket.priority + 1)
+            )
         if policy.reassign_to_id and policy.reassign_to_id != ticket.assignee_id:
             services.ticket_assign(actor=None, ticket=ticket, assignee=policy.reassign_to)
     except ServiceError as exc:

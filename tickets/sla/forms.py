@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import cast
 from zoneinfo import available_timezones
 
 from django import forms
@@ -81,8 +82,8 @@ class CalendarForm(forms.Form):
         parsed = [_holiday(line) for line in lines]
         for i, (name, first, last, yearly) in enumerate(parsed):
             one = hours.Holiday(first, last, yearly)
-            for other_name, *other in parsed[i + 1 :]:
-                if one.overlaps(hours.Holiday(*other)):
+            for other_name, other_first, other_last, other_yearly in parsed[i + 1 :]:
+                if one.overlaps(hours.Holiday(other_first, other_last, other_yearly)):
                     raise ValidationError(
                         _("The holidays “%(first)s” and “%(second)s” overlap.")
                         % {"first": name, "second": other_name}
@@ -90,7 +91,8 @@ class CalendarForm(forms.Form):
         return parsed
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         week = {}
         for day in range(7):
             try:
@@ -169,15 +171,21 @@ class PolicyForm(forms.ModelForm):
 
     def __init__(self, *args, departments, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments.order_by("name")
-        self.fields["priority"].choices = [("", _("Any priority")), *Priority.choices]
-        self.fields["organization"].queryset = Organization.objects.order_by("name")
-        self.fields["organization"].empty_label = _("Every customer")
-        self.fields["calendar"].empty_label = _("Round the clock (24/7)")
-        self.fields["reassign_to"].queryset = User.objects.filter(
-            role__in=STAFF_ROLES, is_active=True
-        ).order_by("name")
-        self.fields["reassign_to"].empty_label = _("Nobody")
+        fields = self.fields
+        cast(forms.ModelChoiceField, fields["department"]).queryset = departments.order_by("name")
+        cast(forms.ChoiceField, fields["priority"]).choices = [
+            ("", _("Any priority")),
+            *Priority.choices,
+        ]
+        organization = cast(forms.ModelChoiceField, fields["organization"])
+        organization.queryset = Organization.objects.order_by("name")
+        organization.empty_label = _("Every customer")
+        cast(forms.ModelChoiceField, fields["calendar"]).empty_label = _("Round the clock (24/7)")
+        reassign_to = cast(forms.ModelChoiceField, fields["reassign_to"])
+        reassign_to.queryset = User.objects.filter(role__in=STAFF_ROLES, is_active=True).order_by(
+            "name"
+        )
+        reassign_to.empty_label = _("Nobody")
 
     def _clean_target(self, name: str) -> int | None:
         value = self.cleaned_data.get(name)
@@ -199,7 +207,8 @@ class PolicyForm(forms.ModelForm):
         return self._clean_target("resolution_minutes")
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         targets = ("first_response_minutes", "next_response_minutes", "resolution_minutes")
         if not self.errors and not any(data.get(name) for name in targets):
             raise ValidationError(_("Set at least one target."))

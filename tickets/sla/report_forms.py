@@ -4,6 +4,7 @@ starts or is too long, an unknown agent or a department out of reach."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import STAFF_ROLES, User
-from tickets.models import Channel
+from tickets.models import Channel, Department
 from tickets.sla.reports import Scope
 
 RANGE_DAYS_MAX = 2 * 366
@@ -21,10 +22,10 @@ DEFAULT_DAYS = 30
 class ReportForm(forms.Form):
     start = forms.DateField(label=_("From"))
     end = forms.DateField(label=_("To"))
-    department = forms.ModelChoiceField(
+    department: forms.ModelChoiceField[Department] = forms.ModelChoiceField(
         label=_("Department"), queryset=None, required=False, empty_label=_("All my departments")
     )
-    agent = forms.ModelChoiceField(
+    agent: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label=_("Agent"), queryset=None, required=False, empty_label=_("Every agent")
     )
     channel = forms.ChoiceField(
@@ -39,13 +40,16 @@ class ReportForm(forms.Form):
         data.setdefault("start", (today - timedelta(days=DEFAULT_DAYS - 1)).isoformat())
         super().__init__(data, **kwargs)
         self.departments = departments
-        self.fields["department"].queryset = departments.order_by("name")
-        self.fields["agent"].queryset = agents_of(departments)
+        cast(forms.ModelChoiceField, self.fields["department"]).queryset = departments.order_by(
+            "name"
+        )
+        cast(forms.ModelChoiceField, self.fields["agent"]).queryset = agents_of(departments)
         for name in ("start", "end"):
             self.fields[name].widget.input_type = "date"
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         end, start = data.get("end"), data.get("start")
         if end is None or start is None:
             return data  # the field says what is wrong

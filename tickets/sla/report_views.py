@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from helpdesk.http import AuthenticatedHttpRequest
 from tickets.sla import charts, reports
 from tickets.sla.models import Target
 from tickets.sla.report_forms import ReportForm, agents_of
@@ -49,7 +50,7 @@ def _report(scope: reports.Scope) -> dict:
 
 
 @manager_required
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ReportForm(request.GET, departments=managed_departments(request.user))
     scope = form.scope()
     data = _report(scope) if scope else {}

@@ -8,13 +8,14 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import agent_required
 from helpdesk.errors import ServiceError
+from helpdesk.http import AuthenticatedHttpRequest
 from tickets.keyset import keyset_page
 from tickets.sla import selectors, services
 from tickets.sla.escalation import escalation_acknowledge
@@ -29,7 +30,7 @@ def manager_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 
     @agent_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: AuthenticatedHttpRequest, *args, **kwargs) -> HttpResponse:
         if not is_manager(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
@@ -38,7 +39,7 @@ def manager_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 
 
 @manager_required
-def escalation_list(request: HttpRequest) -> HttpResponse:
+def escalation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     show_all = request.GET.get("show") == "all"
     page = keyset_page(
         selectors.escalations_for(request.user, open_only=not show_all),
@@ -52,7 +53,7 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
 
 @manager_required
 @require_POST
-def escalation_ack(request: HttpRequest, pk: int) -> HttpResponse:
+def escalation_ack(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     escalation = selectors.escalation_get(request.user, pk)
     escalation_acknowledge(actor=request.user, escalation=escalation)
     messages.success(
@@ -62,7 +63,7 @@ def escalation_ack(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @manager_required
-def settings_overview(request: HttpRequest) -> HttpResponse:
+def settings_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "nav": "sla",
         "policies": selectors.policies_for(request.user),
@@ -72,7 +73,7 @@ def settings_overview(request: HttpRequest) -> HttpResponse:
     return render(request, "sla/settings.html", context)
 
 
-def _calendar_form_page(request: HttpRequest, calendar) -> HttpResponse:
+def _calendar_form_page(request: AuthenticatedHttpRequest, calendar) -> HttpResponse:
     if calendar is not None and not services.calendar_editable(request.user, calendar):
         raise PermissionDenied
     form = CalendarForm(request.POST or None, instance=calendar)
@@ -97,16 +98,16 @@ def _calendar_form_page(request: HttpRequest, calendar) -> HttpResponse:
 
 
 @manager_required
-def calendar_new(request: HttpRequest) -> HttpResponse:
+def calendar_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _calendar_form_page(request, None)
 
 
 @manager_required
-def calendar_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def calendar_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _calendar_form_page(request, selectors.calendar_get(pk))
 
 
-def _policy_form_page(request: HttpRequest, policy) -> HttpResponse:
+def _policy_form_page(request: AuthenticatedHttpRequest, policy) -> HttpResponse:
     before = selectors.policy_get(request.user, policy.pk) if policy else None
     form = PolicyForm(
         request.POST or None, instance=policy, departments=managed_departments(request.user)
@@ -123,18 +124,18 @@ def _policy_form_page(request: HttpRequest, policy) -> HttpResponse:
 
 
 @manager_required
-def policy_new(request: HttpRequest) -> HttpResponse:
+def policy_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _policy_form_page(request, None)
 
 
 @manager_required
-def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def policy_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _policy_form_page(request, selectors.policy_get(request.user, pk))
 
 
 @manager_required
 @require_POST
-def policy_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def policy_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     policy = selectors.policy_get(request.user, pk)
     services.policy_delete(actor=request.user, policy=policy)
     messages.success(request, _("SLA policy deleted."))

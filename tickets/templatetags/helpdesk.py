@@ -51,7 +51,8 @@ def _escalation_text(after: dict) -> str:
         "next_response": _("next response"),
         "resolution": _("resolution"),
     }
-    target = targets.get(after.get("target"), after.get("target", ""))
+    raw = str(after.get("target", ""))
+    target = targets.get(raw, raw)
     due = parse_datetime(after.get("due_at") or "")
     when = formats.date_format(timezone.localtime(due), "SHORT_DATETIME_FORMAT") if due else ""
     if after.get("level") == "warning":

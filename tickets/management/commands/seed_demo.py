@@ -237,7 +237,7 @@ class Command(BaseCommand):
                 last_day=last.replace(year=year),
                 yearly=True,
             )
-        for slug, priority, calendar, first, following, resolution in (
+        for slug, priority, calendar, first_response, following, resolution in (
             ("technical-support", None, office, 120, 240, 3 * 10 * 60),
             ("technical-support", Priority.URGENT, None, 30, 60, 8 * 60),
             ("billing", None, office, 240, 480, 5 * 10 * 60),
@@ -247,7 +247,7 @@ class Command(BaseCommand):
                 department=self.departments[slug],
                 priority=priority,
                 calendar=calendar,
-                first_response_minutes=first,
+                first_response_minutes=first_response,
                 next_response_minutes=following,
                 resolution_minutes=resolution,
                 raise_priority=priority is None and slug == "technical-support",

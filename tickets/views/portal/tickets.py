@@ -32,11 +32,11 @@ def ticket_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     search = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX]
     found = None
     if search:
-        query = search_query.parse(search)
-        ticket = search_selectors.ticket_by_number(request.user, query)
+        parsed = search_query.parse(search)
+        ticket = search_selectors.ticket_by_number(request.user, parsed)
         if ticket is not None:
             return redirect("portal:ticket", ticket.number)
-        found = search_selectors.portal_search(request.user, query)
+        found = search_selectors.portal_search(request.user, parsed)
         for error in found.errors:
             messages.warning(request, error)
     tickets = selectors.portal_ticket_list(
