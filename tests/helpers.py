@@ -52,11 +52,19 @@ def png_bytes(size: tuple[int, int] = (8, 8), color: str = "red") -> bytes:
     return buffer.getvalue()
 
 
-def wait_for(condition: Callable[[], object], timeout: float = 40.0, what: str = "") -> None:
-    """Polls until `condition()` is true: for work done by another process (a worker)."""
+def wait_for(
+    condition: Callable[[], object],
+    timeout: float = 40.0,
+    what: str = "",
+    explain: Callable[[], str] | None = None,
+) -> None:
+    """Polls until `condition()` is true: for work done by another process (a worker).
+
+    `explain` adds what the other process did to the failure (a worker's log, say)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return
         time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what or condition}")
+    detail = f"\n{explain()}" if explain else ""
+    raise AssertionError(f"timed out waiting for {what or condition}{detail}")

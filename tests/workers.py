@@ -55,6 +55,7 @@ def celery_worker(
         "MEDIA_ROOT": media_root,
         **(extra_env or {}),
     }
+    _purge(queue)
     log_path = Path(media_root).parent / f"{queue}.log"
     log = open(log_path, "w+")  # noqa: SIM115
     process = subprocess.Popen(
@@ -93,12 +94,27 @@ def celery_worker(
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+        _purge(queue)
+
+
+def _purge(queue: str) -> None:
+    """Drops the tasks an earlier worker of this run left in the queue (a worker stopped with
+    tasks still queued, or prefetched and given back at shutdown): the next test's worker
+    would run them against that test's data and log results it does not expect."""
+    with celery_app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(queue)
 
 
 def task_results(worker: subprocess.Popen, task: str) -> list[str]:
     """The results the worker logged for `task`, in order ("Task NAME[id] succeeded in ...")."""
     text = worker.log_path.read_text(encoding="utf-8")
     return re.findall(rf"Task {re.escape(task)}\[[\w-]+\] succeeded in [\d.]+s: (.*)", text)
+
+
+def task_log(worker: subprocess.Popen) -> str:
+    """The worker's log lines about tasks (received, succeeded, failed), for failure messages."""
+    text = worker.log_path.read_text(encoding="utf-8")
+    return "\n".join(line for line in text.splitlines() if "Task " in line or "task" in line)
 
 
 def configure_test_celery() -> None:

@@ -15,7 +15,7 @@ from mailgateway.outbound.models import OutboundMail, OutboundStatus
 from mailgateway.outbound.tasks import sweep_outbound
 from tests.factories import open_ticket
 from tests.helpers import postgres_only, wait_for
-from tests.workers import celery_worker, task_results
+from tests.workers import celery_worker, task_log, task_results
 from tickets import services
 
 pytestmark = [
@@ -59,6 +59,7 @@ def test_a_worker_killed_while_sending_leaves_the_mail_to_the_sweeper_and_it_goe
         wait_for(
             lambda: task_results(worker, "mailgateway.send_outbound") == ["'skipped'"],
             what="the redelivered task to find the row claimed",
+            explain=lambda: task_log(worker),
         )
         assert OutboundMail.objects.get(pk=row.pk).status == OutboundStatus.SENDING
         assert smtp_server.received == []
@@ -72,6 +73,7 @@ def test_a_worker_killed_while_sending_leaves_the_mail_to_the_sweeper_and_it_goe
         wait_for(
             lambda: task_results(worker, "mailgateway.send_outbound") == ["'skipped'", "'sent'"],
             what="the sweeper's task to send the mail",
+            explain=lambda: task_log(worker),
         )
     row.refresh_from_db()
     assert row.status == OutboundStatus.SENT and row.attempts == 2
