@@ -4,7 +4,15 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import STAFF_ROLES, DepartmentMembership, User
-from tickets.models import Category, Department, DepartmentAddress, Ticket, TicketEvent
+from tickets import events
+from tickets.models import (
+    Category,
+    Department,
+    DepartmentAddress,
+    EventDelivery,
+    Ticket,
+    TicketEvent,
+)
 
 
 class DepartmentAddressInline(admin.TabularInline):
@@ -88,4 +96,38 @@ class TicketAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(EventDelivery)
+class EventDeliveryAdmin(admin.ModelAdmin):
+    """After-commit reactions still pending (issue 16): normally none for long. A stuck or
+    failing one shows its last error here (and in the health report); "Retry now" queues it
+    again once its cause is mended."""
+
+    list_display = ["subscriber", "ticket_number", "verb", "queued_at", "attempts", "last_error"]
+    list_filter = ["subscriber"]
+    list_select_related = ["event__ticket"]
+    readonly_fields = ["event", "subscriber", "queued_at", "attempts", "last_error"]
+    actions = ["retry_now"]
+    show_full_result_count = False
+
+    @admin.display(description=_("ticket"))
+    def ticket_number(self, obj: EventDelivery) -> str:
+        return f"#{obj.event.ticket.number}"
+
+    @admin.display(description=_("event"))
+    def verb(self, obj: EventDelivery) -> str:
+        return obj.event.get_verb_display()
+
+    @admin.action(description=_("Retry now"))
+    def retry_now(self, request, queryset) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        events.deliveries_enqueue(ids)
+        self.message_user(request, _("%(count)d deliveries queued again.") % {"count": len(ids)})
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

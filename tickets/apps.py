@@ -7,4 +7,7 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Tickets")
 
     def ready(self) -> None:
-        from tickets import checks  # noqa: F401  (registers the system checks)
+        from tickets import (
+            checks,  # noqa: F401  (registers the system checks)
+            health,  # noqa: F401  (the event stream's health entry)
+        )

@@ -98,10 +98,11 @@ def publish(event: TicketEvent) -> None:
             [EventDelivery(event=event, subscriber=s.name) for s in later]
         )
         ids = [d.pk for d in deliveries]
-        transaction.on_commit(lambda: _enqueue(ids))
+        transaction.on_commit(lambda: deliveries_enqueue(ids))
 
 
-def _enqueue(delivery_ids: Iterable[int]) -> None:
+def deliveries_enqueue(delivery_ids: Iterable[int]) -> None:
+    """Queues a task per pending delivery (after commit, beat's requeue, the admin's retry)."""
     from tickets.tasks import deliver_event
 
     for delivery_id in delivery_ids:
@@ -151,5 +152,5 @@ def deliveries_requeue(now: datetime | None = None) -> int:
     )
     if stale:
         EventDelivery.objects.filter(pk__in=stale).update(queued_at=now)
-        _enqueue(stale)
+        deliveries_enqueue(stale)
     return len(stale)
