@@ -480,6 +480,8 @@ class EventVerb(models.TextChoices):
     PARTICIPANT_ADDED = "participant_added", _("added a participant")
     # An SLA due time came close or passed (issue 10, R17); the actor is the helpdesk.
     ESCALATED = "escalated", _("escalated the ticket")
+    # An agent changed the language of the ticket's customer (issue 12).
+    REQUESTER_LANGUAGE_CHANGED = "requester_language", _("changed the requester's language")
 
 
 class TicketEvent(models.Model):

@@ -224,6 +224,14 @@ def requester_language_set(*, actor: User, ticket: Ticket, language: str) -> Use
         raise NotPermitted(_("Only a customer's language can be changed here."))
     if language not in {code for code, _name in settings.LANGUAGES}:
         raise ActionNotAllowed(_("Unknown language."))
+    before = requester.language
     requester.language = language
     requester.save(update_fields=["language"])
+    event_record(
+        ticket=ticket,
+        actor=actor,
+        verb=EventVerb.REQUESTER_LANGUAGE_CHANGED,
+        before={"language": before},
+        after={"language": language},
+    )
     return requester
