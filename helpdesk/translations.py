@@ -44,8 +44,9 @@ def translated(obj: Any, field: str, language: str | None = None) -> str:
     language = language_base(language or translation.get_language())
     if language == settings.LANGUAGE_CODE:
         return default
-    versions = getattr(obj, "translations", None) or {}
-    text = versions.get(language, {}).get(field) if isinstance(versions, dict) else None
+    versions = getattr(obj, "translations", None)
+    version = versions.get(language) if isinstance(versions, dict) else None
+    text = version.get(field) if isinstance(version, dict) else None
     return text if isinstance(text, str) and text.strip() else default
 
 
