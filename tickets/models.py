@@ -36,7 +36,7 @@ class Department(models.Model):
         default=True,
         help_text=_(
             "An agent's reply is sent as “Anna Kowalski, <sender name>” and signed with "
-            "the agent's name above the department's signature (R8)."
+            "the agent's name above the department's signature."
         ),
     )
     translations = TranslationsField()

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='department',
             name='agent_name_in_mail',
-            field=models.BooleanField(default=True, help_text="An agent's reply is sent as “Anna Kowalski, <sender name>” and signed with the agent's name above the department's signature (R8).", verbose_name="agent's name in replies"),
+            field=models.BooleanField(default=True, help_text="An agent's reply is sent as “Anna Kowalski, <sender name>” and signed with the agent's name above the department's signature.", verbose_name="agent's name in replies"),
         ),
         migrations.AddField(
             model_name='department',
