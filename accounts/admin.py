@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from accounts import services
 from accounts.models import DepartmentMembership, Organization, Service, User
 from helpdesk.errors import ServiceError
+from helpdesk.forms import translation_field_names, translations_form
 
 
 class MembershipInline(admin.TabularInline):
@@ -108,6 +109,11 @@ class ServiceAdmin(admin.ModelAdmin):
     list_select_related = ["customer", "organization"]
     search_fields = ["name", "customer__email", "organization__name"]
     autocomplete_fields = ["customer", "organization"]
+    form = translations_form(Service)
+    fieldsets = [
+        (None, {"fields": ["name", "kind", "customer", "organization", "is_active"]}),
+        (_("In other languages"), {"fields": translation_field_names(Service)}),
+    ]
 
 
 @admin.register(DepartmentMembership)

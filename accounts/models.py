@@ -10,6 +10,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.translations import TranslationsField, translated
+
 
 class Role(models.TextChoices):
     """What a person is in the helpdesk (ARCHITECTURE.md, Roles)."""
@@ -230,6 +232,9 @@ class Service(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    translations = TranslationsField()
+
+    TRANSLATED = ("kind",)
 
     class Meta:
         ordering = ["name"]
@@ -247,3 +252,7 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def local_kind(self) -> str:
+        return translated(self, "kind")

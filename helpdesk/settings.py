@@ -173,6 +173,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
+# Our short date forms (ISO order) before Django's per-language ones (issue 12).
+FORMAT_MODULE_PATH = ["helpdesk.formats"]
 
 # --- Static files and uploads ---------------------------------------------------------
 
@@ -258,6 +260,10 @@ HELPDESK_MAIL_DOMAIN = env.str("HELPDESK_MAIL_DOMAIN", default=_site.hostname or
 # Loop backstops for automatic mail (MAIL.md): per recipient in a window, per ticket in
 # ten minutes; then a permanent bounce suppresses an address for some days; temporary
 # failures are retried with back-off for some hours.
+# The sender of agents' notifications (issue 12); empty: the ticket department's sender
+# address, else DEFAULT_FROM_EMAIL, and never an address @localhost (the mail domain's
+# helpdesk@ instead).
+MAIL_NOTIFY_FROM = env.str("MAIL_NOTIFY_FROM", default="")
 MAIL_RATE_RECIPIENT_LIMIT = env.int("MAIL_RATE_RECIPIENT_LIMIT", default=10)
 MAIL_RATE_RECIPIENT_MINUTES = env.int("MAIL_RATE_RECIPIENT_MINUTES", default=180)
 MAIL_RATE_TICKET_LIMIT = env.int("MAIL_RATE_TICKET_LIMIT", default=10)

@@ -17,6 +17,7 @@ from mailgateway.addresses import is_ours
 from mailgateway.classify import AUTOMATIC, Classification, has_null_return_path
 from mailgateway.convert import mail_threading, ticket_content
 from mailgateway.errors import OperatorError
+from mailgateway.language import mail_language
 from mailgateway.models import InboundMail, InboundStatus
 from mailgateway.outcome import Outcome
 from mailgateway.parse import LIMIT_DEFECTS, ParsedMail
@@ -66,7 +67,9 @@ def mail_open(
                 mail=mail, parsed=parsed, kind=kind, reason=reason, department=department
             )
             return Outcome(InboundStatus.REJECTED, reason, department=department)
-        user, _created = customer_get_or_create(email=sender, name=parsed.from_name)
+        user, _created = customer_get_or_create(
+            email=sender, name=parsed.from_name, language=mail_language(parsed)
+        )
     if user.is_agent or not user.is_active:
         reason = (
             _("Agents answer tickets; they do not open them by mail.")

@@ -80,6 +80,8 @@ CLASSIFIER_HEADERS = (
     "x-failed-recipients",
     "return-path",
     "x-helpdesk-loop",
+    # Not the classifier's: the language of a new customer (mailgateway/language.py).
+    "content-language",
 )
 OUR_HEADER_PREFIX = "x-helpdesk-"
 

@@ -19,6 +19,7 @@ from mailgateway.classify import Classification, classify
 from mailgateway.convert import sender_address
 from mailgateway.errors import OperatorError, SenderError
 from mailgateway.filing import mail_open
+from mailgateway.language import mail_language
 from mailgateway.models import InboundMail, InboundStatus
 from mailgateway.outcome import Outcome, outcome_record
 from mailgateway.parse import ParsedMail, parse
@@ -100,7 +101,9 @@ def _accepted(mail: InboundMail, parsed: ParsedMail, actor: User) -> Outcome:
     kind = classify(parsed, envelope_sender=mail.envelope_sender)
     try:
         sender = sender_address(parsed)
-        user, _created = customer_get_or_create(email=sender, name=parsed.from_name)
+        user, _created = customer_get_or_create(
+            email=sender, name=parsed.from_name, language=mail_language(parsed)
+        )
         thread = thread_find(parsed, delivery_addresses(mail, parsed))
         linked = thread.ticket if thread is not None else None
         department = mail.department

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import STAFF_ROLES, DepartmentMembership, User
+from helpdesk.forms import translation_field_names, translations_form
 from tickets import events
 from tickets.models import (
     Category,
@@ -40,10 +41,18 @@ class DepartmentAdmin(admin.ModelAdmin):
     list_filter = ["is_active", "mail_policy"]
     search_fields = ["name", "slug", "sender_address", "addresses__address"]
     prepopulated_fields = {"slug": ["name"]}
+    form = translations_form(Department)
     fieldsets = [
         (None, {"fields": ["name", "slug", "is_active"]}),
-        (_("Outgoing mail"), {"fields": ["sender_name", "sender_address", "signature"]}),
+        (
+            _("Outgoing mail"),
+            {"fields": ["sender_name", "sender_address", "signature", "agent_name_in_mail"]},
+        ),
         (_("Incoming mail"), {"fields": ["mail_policy"]}),
+        (
+            _("In other languages"),
+            {"fields": translation_field_names(Department), "classes": ["collapse"]},
+        ),
     ]
     inlines = [DepartmentAddressInline, DepartmentMembershipInline]
 
@@ -56,6 +65,12 @@ class CategoryAdmin(admin.ModelAdmin):
     list_select_related = ["default_department"]
     search_fields = ["name", "guidance"]
     autocomplete_fields = ["default_department"]
+    form = translations_form(Category)
+    fieldsets = [
+        (None, {"fields": ["name", "guidance", "kind", "default_department"]}),
+        (None, {"fields": ["position", "is_active"]}),
+        (_("In other languages"), {"fields": translation_field_names(Category)}),
+    ]
 
 
 class TicketEventInline(admin.TabularInline):

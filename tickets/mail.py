@@ -61,6 +61,16 @@ def message_id_new(ticket_number: int) -> str:
     return f"<hd.{ticket_number}.{nonce}.{signature}@{settings.HELPDESK_MAIL_DOMAIN}>"
 
 
+def message_id_root(ticket_number: int) -> str:
+    """The stable root of a ticket's mail thread when no mail of the customer started it
+    (a ticket opened on the web or by phone, issue 12): the same signed Message-ID every
+    time, <hd.1042.<16 hex>.<signature>@domain>. The acknowledgement carries it as its own
+    Message-ID; every later mail of the ticket references it first."""
+    nonce = sign(f"root.{ticket_number}")[:16]
+    signature = sign(f"{ticket_number}.{nonce}")
+    return f"<hd.{ticket_number}.{nonce}.{signature}@{settings.HELPDESK_MAIL_DOMAIN}>"
+
+
 def message_id_ticket(message_id: str) -> int | None:
     """The ticket number of a Message-ID we signed, or None for anyone else's."""
     match = _MESSAGE_ID.match((message_id or "").strip())

@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.translations import TranslationsField, translated
 from tickets.uploads import download_name, storage_extension
 
 if TYPE_CHECKING:
@@ -30,6 +31,15 @@ class Department(models.Model):
     sender_name = models.CharField(_("sender name"), max_length=100, blank=True)
     sender_address = models.EmailField(_("sender address"), blank=True)
     signature = models.TextField(_("signature"), blank=True)
+    agent_name_in_mail = models.BooleanField(
+        _("agent's name in replies"),
+        default=True,
+        help_text=_(
+            "An agent's reply is sent as “Anna Kowalski, <sender name>” and signed with "
+            "the agent's name above the department's signature."
+        ),
+    )
+    translations = TranslationsField()
     is_active = models.BooleanField(_("active"), default=True)
     mail_policy = models.CharField(
         _("mail from"),
@@ -42,13 +52,27 @@ class Department(models.Model):
         ),
     )
 
+    TRANSLATED = ("name", "sender_name", "signature")
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("department")
         verbose_name_plural = _("departments")
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
+
+    @property
+    def local_name(self) -> str:
+        return translated(self, "name")
+
+    @property
+    def local_sender_name(self) -> str:
+        return translated(self, "sender_name")
+
+    @property
+    def local_signature(self) -> str:
+        return translated(self, "signature")
 
 
 class DepartmentAddress(models.Model):
@@ -110,6 +134,9 @@ class Category(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    translations = TranslationsField()
+
+    TRANSLATED = ("name", "guidance")
 
     class Meta:
         ordering = ["position", "name"]
@@ -117,7 +144,15 @@ class Category(models.Model):
         verbose_name_plural = _("categories")
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
+
+    @property
+    def local_name(self) -> str:
+        return translated(self, "name")
+
+    @property
+    def local_guidance(self) -> str:
+        return translated(self, "guidance")
 
 
 class Status(models.TextChoices):
@@ -445,6 +480,8 @@ class EventVerb(models.TextChoices):
     PARTICIPANT_ADDED = "participant_added", _("added a participant")
     # An SLA due time came close or passed (issue 10, R17); the actor is the helpdesk.
     ESCALATED = "escalated", _("escalated the ticket")
+    # An agent changed the language of the ticket's customer (issue 12).
+    REQUESTER_LANGUAGE_CHANGED = "requester_language", _("changed the requester's language")
 
 
 class TicketEvent(models.Model):

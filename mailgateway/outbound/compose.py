@@ -40,7 +40,9 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from mailgateway import identity
+from mailgateway.outbound.models import OutboundMail
 from tickets.mail import MailKind as Kind
+from tickets.mail import message_id_root
 from tickets.models import INTERNAL_KINDS, Department, Message, Ticket
 
 REFERENCES_MAX = 20
@@ -140,27 +142,69 @@ def site_link(path: str) -> str:
 
 
 def sender(ticket: Ticket) -> tuple[str, str]:
-    """The department's name and address (R12); the default sender when it has none."""
+    """The department's name (in the active language) and address (R12); the default sender
+    when it has none."""
     department = ticket.department
     address = department.sender_address or settings.DEFAULT_FROM_EMAIL
-    return department.sender_name or department.name, address
+    return department.local_sender_name or department.local_name, address
 
 
-def thread_headers(ticket: Ticket, answering: Message | None) -> dict[str, str]:
-    """In-Reply-To the message answered (the latest public one that has an ID) and References
-    with the thread's IDs, so that mail clients and our gateway both thread the mail."""
-    ids = list(
+def reply_sender_name(ticket: Ticket, author: User | None) -> str:
+    """ "Anna Kowalski, Hosting Example Support": who answered (R8), when the department
+    shows its agents' names (Department.agent_name_in_mail)."""
+    name = sender(ticket)[0]
+    if author is None or not author.is_agent or not ticket.department.agent_name_in_mail:
+        return name
+    return f"{author.display_name}, {name}" if name else author.display_name
+
+
+def notification_sender(ticket: Ticket | None) -> str:
+    """Where agents' notifications come from (issue 12): MAIL_NOTIFY_FROM, else the
+    department's sender address, else DEFAULT_FROM_EMAIL; never an address @localhost,
+    which many mail servers refuse and no agent can answer."""
+    address = settings.MAIL_NOTIFY_FROM or (
+        ticket.department.sender_address if ticket is not None else ""
+    )
+    address = address or settings.DEFAULT_FROM_EMAIL
+    local, _, domain = address.rpartition("@")
+    if domain.lower() in ("localhost", "localhost.localdomain", ""):
+        address = f"{local or 'helpdesk'}@{settings.HELPDESK_MAIL_DOMAIN}"
+    return address
+
+
+def thread_root(ticket: Ticket, first_id: str | None) -> str:
+    """The first Message-ID of the ticket's one conversation (issue 12): the customer's
+    first mail when a mail opened the ticket, else the ticket's stable synthetic root
+    (tickets.mail.message_id_root), which the acknowledgement of a web ticket carries."""
+    if first_id and identity.message_id_ticket(first_id) is None:
+        return first_id
+    return message_id_root(ticket.number)
+
+
+def _public_ids(ticket: Ticket) -> list[str]:
+    return list(
         ticket.messages.exclude(kind__in=INTERNAL_KINDS)
         .exclude(message_id="")
         .order_by("created_at", "id")
         .values_list("message_id", flat=True)
     )
-    if answering is not None and answering.message_id:
-        ids = ids[: ids.index(answering.message_id) + 1] if answering.message_id in ids else ids
-    if not ids:
-        return {}
-    references = ids[:1] + ids[1:][-(REFERENCES_MAX - 1) :]
-    return {"In-Reply-To": ids[-1], "References": " ".join(references)}
+
+
+def _thread(ticket: Ticket, ids: list[str]) -> dict[str, str]:
+    root = thread_root(ticket, ids[0] if ids else None)
+    chain = [root, *(mid for mid in ids if mid != root)]
+    references = chain[:1] + chain[1:][-(REFERENCES_MAX - 1) :]
+    return {"In-Reply-To": chain[-1], "References": " ".join(references)}
+
+
+def thread_headers(ticket: Ticket, answering: Message | None) -> dict[str, str]:
+    """In-Reply-To the message answered (the latest public one that has an ID) and References
+    from the thread's root through its IDs, so that mail clients show one conversation and
+    our gateway threads the answer."""
+    ids = _public_ids(ticket)
+    if answering is not None and answering.message_id in ids:
+        ids = ids[: ids.index(answering.message_id) + 1]
+    return _thread(ticket, ids)
 
 
 def _headers(ticket: Ticket | None, automatic: bool, message_id: str = "") -> dict[str, str]:
@@ -232,6 +276,15 @@ def ticket_subject(ticket: Ticket) -> str:
     return f"[#{ticket.number}] {ticket.subject}"
 
 
+def conversation_subject(ticket: Ticket, *, root: bool = False) -> str:
+    """The one subject of every mail a customer gets about a ticket (issue 12): "Re:
+    Subject [#1042]", so that mail programs that thread by subject keep the
+    acknowledgement, the replies and the solved mail with the customer's first mail. The
+    root of a web ticket's thread (its acknowledgement) has no "Re:"."""
+    tagged = f"{ticket.subject} [#{ticket.number}]"
+    return tagged if root else f"Re: {tagged}"
+
+
 def _customer_mail(
     *,
     kind: str,
@@ -239,13 +292,18 @@ def _customer_mail(
     recipient: User,
     context: dict,
     cc: Sequence[User] = (),
-    thread: dict[str, str] | None = None,
+    thread: dict[str, str],
     message: Message | None = None,
     message_id: str = "",
+    author: User | None = None,
 ) -> Draft:
+    """A mail to the customer, in his language, in the ticket's one conversation."""
     automatic = kind in AUTOMATIC_KINDS
-    name, from_email = sender(ticket)
     with translation.override(recipient.language):
+        name, from_email = sender(ticket)
+        if author is not None:
+            name = reply_sender_name(ticket, author)
+        root = bool(message_id) and message_id == message_id_root(ticket.number)
         subject, text, html = _render(
             kind,
             {
@@ -253,12 +311,10 @@ def _customer_mail(
                 "recipient": recipient,
                 "department": ticket.department,
                 "ticket_url": site_link(reverse("portal:ticket", args=[ticket.number])),
-                "subject_line": ticket_subject(ticket),
+                "subject_line": conversation_subject(ticket, root=root),
                 **context,
             },
         )
-    if thread is None:
-        thread = thread_headers(ticket, None)
     headers = {**_headers(ticket, automatic, message_id), **thread}
     mime = _mime(
         subject=subject,
@@ -297,15 +353,25 @@ def reply(
         .order_by("-created_at", "-id")
         .first()
     )
+    ticket = message.ticket
+    author = message.author
+    signer = (
+        author.display_name
+        if author is not None and author.is_agent and ticket.department.agent_name_in_mail
+        else ""
+    )
     draft = _customer_mail(
         kind=Kind.REPLY,
-        ticket=message.ticket,
+        ticket=ticket,
         recipient=to,
         cc=list(cc),
-        context={"message": message, "author": message.author, **(rating or {})},
-        thread=thread_headers(message.ticket, answering) if answering is not None else {},
+        context={"message": message, "author": author, "signer": signer, **(rating or {})},
+        thread=(
+            thread_headers(ticket, answering) if answering is not None else _thread(ticket, [])
+        ),
         message=message,
         message_id=message.message_id,
+        author=author,
     )
     for attachment in message.attachments.all():
         with attachment.file.open("rb") as stored:
@@ -314,19 +380,24 @@ def reply(
 
 
 def acknowledgement(ticket: Ticket, first: Message) -> Draft:
-    """Confirmation of receipt with the ticket's number (P6); it answers the first message,
-    the only one of a new ticket, so its thread needs no query."""
+    """Confirmation of receipt with the ticket's number (P6). It answers the customer's
+    first mail; a ticket opened on the web has none, so its acknowledgement is the root of
+    the conversation and carries the ticket's synthetic root Message-ID (issue 12)."""
+    root = thread_root(ticket, first.message_id)
+    if root == first.message_id:
+        thread, message_id = {"In-Reply-To": root, "References": root}, ""
+    elif not OutboundMail.objects.filter(message_id=root).exists():
+        thread, message_id = {}, root
+    else:  # acknowledged once already (a ticket re-filed): still in the thread
+        thread, message_id = {"In-Reply-To": root, "References": root}, ""
     return _customer_mail(
         kind=Kind.ACKNOWLEDGEMENT,
         ticket=ticket,
         recipient=ticket.requester,
         context={"first_message": first},
-        thread=(
-            {"In-Reply-To": first.message_id, "References": first.message_id}
-            if first.message_id
-            else {}
-        ),
+        thread=thread,
         message=first,
+        message_id=message_id,
     )
 
 
@@ -337,6 +408,7 @@ def solved(ticket: Ticket, *, rate_good_url: str, rate_bad_url: str) -> Draft:
         ticket=ticket,
         recipient=ticket.requester,
         context={"rate_good_url": rate_good_url, "rate_bad_url": rate_bad_url},
+        thread=thread_headers(ticket, None),
     )
 
 
@@ -354,7 +426,9 @@ def agent_notification(
     Its Reply-To is the department's address with a token signed for this ticket and this
     agent: a reply sent there is the agent's proof (docs/mail-trust.md rule 3)."""
     assert kind in AGENT_KINDS
+    from_email = notification_sender(ticket)
     with translation.override(agent.language):
+        department_name = ticket.department.local_name
         subject, text, html = _render(
             kind,
             {
@@ -370,7 +444,7 @@ def agent_notification(
         subject=subject,
         text=text,
         html=html,
-        from_address=address_of(ticket.department.name, settings.DEFAULT_FROM_EMAIL),
+        from_address=address_of(department_name, from_email),
         to=[address_of(agent.name, agent.email)],
         reply_to=identity.agent_reply_address(sender(ticket)[1], ticket.number, agent.pk),
         headers=_headers(ticket, automatic=True),
@@ -379,7 +453,7 @@ def agent_notification(
         kind=kind,
         mime=mime,
         ticket=ticket,
-        sender=settings.DEFAULT_FROM_EMAIL,
+        sender=from_email,
         recipients=[agent.email],
         message=message,
         recipient=agent,
@@ -410,7 +484,7 @@ def agent_digest(agent: User, held: list[tuple[str, Ticket]]) -> Draft:
         subject=subject,
         text=text,
         html=html,
-        from_address=address_of("", settings.DEFAULT_FROM_EMAIL),
+        from_address=address_of("", notification_sender(None)),
         to=[address_of(agent.name, agent.email)],
         headers=_headers(None, automatic=True),
     )
@@ -418,7 +492,7 @@ def agent_digest(agent: User, held: list[tuple[str, Ticket]]) -> Draft:
         kind=Kind.AGENT_DIGEST,
         mime=mime,
         ticket=None,
-        sender=settings.DEFAULT_FROM_EMAIL,
+        sender=notification_sender(None),
         recipients=[agent.email],
         recipient=agent,
         automatic=True,
@@ -496,7 +570,7 @@ def _notice(
     """An automatic notice to the sender of a mail we did not file, answering that mail,
     from its department (or the helpdesk's own address when it has none)."""
     if department is not None:
-        sender_name = department.sender_name or department.name
+        sender_name = department.local_sender_name or department.local_name
         from_email = department.sender_address or settings.DEFAULT_FROM_EMAIL
     else:
         sender_name, from_email = "", settings.DEFAULT_FROM_EMAIL

@@ -59,8 +59,10 @@ def test_an_agent_reply_reaches_the_customer_as_ordinary_mail(smtp_server, ticke
     [received] = smtp_server.received
     assert received.rcpt_tos == ["ivan@example.ru"]
     message = received.message
-    assert message["Subject"] == f"[#{ticket.number}] Сервер cs1234 не отвечает — ошибка 502"
-    assert getaddresses([message["From"]]) == [("Поддержка «Ромашки»", "support@hosting.example")]
+    assert message["Subject"] == f"Re: Сервер cs1234 не отвечает — ошибка 502 [#{ticket.number}]"
+    assert getaddresses([message["From"]]) == [
+        (f"{agent.display_name}, Поддержка «Ромашки»", "support@hosting.example")
+    ]
     assert getaddresses([message["To"]]) == [("Иван Петров", "ivan@example.ru")]
     assert identity.reply_token_ticket(message["Reply-To"]) == ticket.number
     assert identity.message_id_ticket(message["Message-ID"]) == ticket.number
@@ -102,7 +104,7 @@ def test_armenian_names_survive(smtp_server, department, agent):
     send(compose.reply(reply, to=armen))
     message = smtp_server.received[0].message
     assert getaddresses([message["To"]]) == [("Արմեն Սարգսյան", "armen@example.am")]
-    assert message["Subject"].endswith("Կայքը չի աշխատում")
+    assert message["Subject"].endswith(f"Կայքը չի աշխատում [#{ticket.number}]")
     assert "Բարև Ձեզ" in message.get_body(("plain",)).get_content()
 
 

@@ -202,7 +202,12 @@ def test_solving_without_an_answer_sends_the_rating_mail(
     ticket = open_ticket(customer, department)
     with django_capture_on_commit_callbacks(execute=True):
         services.ticket_set_status(actor=agent, ticket=ticket, status=Status.SOLVED)
-    [solved] = [r for r in smtp_server.received if "Решена" in r.message["Subject"]]
-    text = solved.message.get_body(("plain",)).get_content()
+    # Its subject is the conversation's (issue 12): it is the mail with the rating links.
+    [(solved, text)] = [
+        (received, body)
+        for received in smtp_server.received
+        if rating_url(ticket, "good")
+        in (body := received.message.get_body(("plain",)).get_content())
+    ]
     assert rating_url(ticket, "good") in text and rating_url(ticket, "bad") in text
     assert solved.message["Auto-Submitted"] == "auto-generated"

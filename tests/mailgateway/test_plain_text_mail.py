@@ -81,7 +81,7 @@ def test_an_agent_reply_is_plain_text_with_names_in_from_and_to(ticket, agent, c
     message = read(draft)
     assert f"Answer: {TRICKY}" in message.get_body(("plain",)).get_content()
     assert getaddresses([str(message["From"])]) == [
-        (f"Billing {TRICKY}", "billing@hosting.example")
+        (f"{agent.display_name}, Billing {TRICKY}", "billing@hosting.example")
     ]
     assert getaddresses([str(message["To"])]) == [(f"Jo {TRICKY}", "jo@example.com")]
 

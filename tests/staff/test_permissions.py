@@ -38,6 +38,7 @@ STAFF_URLS = {
     "ticket_move": ("post", True),
     "ticket_reopen": ("post", True),
     "ticket_presence": ("get", True),
+    "ticket_requester_language": ("post", True),
 }
 TICKET_URLS = [name for name, (_method, about_ticket) in STAFF_URLS.items() if about_ticket]
 LIST_URLS = [name for name, (_method, about_ticket) in STAFF_URLS.items() if not about_ticket]
@@ -57,6 +58,7 @@ def valid_data(name: str, ticket, *, colleague, other_department) -> dict:
         "ticket_status": {"status": Status.PENDING},
         "ticket_priority": {"priority": 3},
         "ticket_move": {"department": other_department.pk},
+        "ticket_requester_language": {"language": "de"},
         "customer_search": {"q": "Ив"},
         "search": {"q": "сервер"},
     }.get(name, {})

@@ -126,6 +126,12 @@ CASES: list[tuple[str, Callable | None, Callable, list[tuple]]] = [
         [PARTICIPANT],
     ),
     (
+        "requester_language_set",
+        None,
+        lambda w: services.requester_language_set(actor=w.agent, ticket=w.ticket, language="de"),
+        [(EventVerb.REQUESTER_LANGUAGE_CHANGED, {"language"}, {"language"}, False)],
+    ),
+    (
         "ticket_assign",
         None,
         lambda w: services.ticket_assign(actor=w.agent, ticket=w.ticket, assignee=w.agent),

@@ -58,7 +58,7 @@ PLACEHOLDERS: dict[str, Placeholder] = {
     "ticket_link": Placeholder(_("the link to the ticket in the customer's account"), _ticket_link),
     "agent_name": Placeholder(_("your name"), lambda ticket, agent: agent.display_name),
     "department": Placeholder(
-        _("the ticket's department"), lambda ticket, agent: ticket.department.name
+        _("the ticket's department"), lambda ticket, agent: ticket.department.local_name
     ),
 }
 

@@ -335,6 +335,12 @@ class MoveForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["department"]).queryset = departments
 
 
+class RequesterLanguageForm(forms.Form):
+    """The requester card's language switch (issue 12)."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
 # --- tickets for customers -------------------------------------------------------------
 
 

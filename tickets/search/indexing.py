@@ -28,6 +28,7 @@ STATE_ONLY_VERBS = frozenset(
         EventVerb.CLOSED,
         EventVerb.REOPENED,
         EventVerb.RATED,
+        EventVerb.REQUESTER_LANGUAGE_CHANGED,
     }
 )
 

@@ -155,7 +155,9 @@ def _operator_conditions(user: User, query: Query, errors: list[str]) -> Q:
             department.pk
             for department in access.departments_for(user)
             for wanted in query.department
-            if wanted in department.name.casefold() or wanted == department.slug
+            if wanted in department.name.casefold()
+            or wanted in department.local_name.casefold()
+            or wanted == department.slug
         ]
         if not departments:
             errors.append(

@@ -23,6 +23,7 @@ from tickets.services.opening import (
 )
 from tickets.services.ratings import rating_open, rating_set, ticket_rating
 from tickets.services.tickets import (
+    requester_language_set,
     ticket_assign,
     ticket_close,
     ticket_move,
@@ -44,6 +45,7 @@ __all__ = [
     "rating_open",
     "rating_set",
     "reply_add",
+    "requester_language_set",
     "ticket_assign",
     "ticket_close",
     "ticket_move",

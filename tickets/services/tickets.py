@@ -38,7 +38,7 @@ def ticket_assign(*, actor: User | None, ticket: Ticket, assignee: User | None) 
     ):
         raise NotPermitted(
             _("%(name)s does not work in the department %(department)s.")
-            % {"name": assignee.display_name, "department": ticket.department.name}
+            % {"name": assignee.display_name, "department": ticket.department.local_name}
         )
     if assignee == ticket.assignee:
         return ticket
@@ -211,3 +211,27 @@ def tickets_close_solved(*, batch: int = 500) -> int:
             status_change(actor=None, ticket=ticket, status=Status.CLOSED, verb=EventVerb.CLOSED)
             closed += 1
     return closed
+
+
+@transaction.atomic
+def requester_language_set(*, actor: User, ticket: Ticket, language: str) -> User:
+    """An agent who works the ticket sets its requester's language (issue 12, P8): the
+    customer's mail and pages come in it from then on. Only a customer's: agents choose
+    their own in their settings."""
+    require_agent_access(actor, ticket)
+    requester = ticket.requester
+    if not requester.is_customer:
+        raise NotPermitted(_("Only a customer's language can be changed here."))
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise ActionNotAllowed(_("Unknown language."))
+    before = requester.language
+    requester.language = language
+    requester.save(update_fields=["language"])
+    event_record(
+        ticket=ticket,
+        actor=actor,
+        verb=EventVerb.REQUESTER_LANGUAGE_CHANGED,
+        before={"language": before},
+        after={"language": language},
+    )
+    return requester

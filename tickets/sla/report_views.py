@@ -6,6 +6,7 @@ import csv
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from helpdesk.http import AuthenticatedHttpRequest
@@ -33,13 +34,13 @@ def _report(scope: reports.Scope) -> dict:
         "organizations": reports.organization_rows(scope),
         "flow_chart": charts.bar_chart(
             _("Tickets in and out per day"),
-            [day.day.strftime("%d.%m") for day in days],
+            [formats.date_format(day.day, "MONTH_DAY_FORMAT") for day in days],
             [[day.opened for day in days], [day.solved for day in days]],
             every=max(len(days) // 10, 1),
         ),
         "backlog_chart": charts.bar_chart(
             _("Backlog at the end of the day"),
-            [day.day.strftime("%d.%m") for day in days],
+            [formats.date_format(day.day, "MONTH_DAY_FORMAT") for day in days],
             [[day.backlog for day in days]],
             every=max(len(days) // 10, 1),
         ),

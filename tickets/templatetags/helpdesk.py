@@ -1,6 +1,7 @@
 """Presentation helpers for ticket pages: badges and the wording of audit events."""
 
 from django import template
+from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
@@ -87,6 +88,12 @@ def event_text(event: TicketEvent) -> str:
         return _rating_text(after)
     if verb == EventVerb.ESCALATED:
         return _escalation_text(after)
+    if verb == EventVerb.REQUESTER_LANGUAGE_CHANGED:
+        names = dict(settings.LANGUAGES)
+        return _("requester's language %(before)s → %(after)s") % {
+            "before": names.get(before.get("language", ""), before.get("language", "")),
+            "after": names.get(after.get("language", ""), after.get("language", "")),
+        }
     if verb == EventVerb.PARTICIPANT_ADDED:
         name = (after.get("participant") or {}).get("name")
         if name:

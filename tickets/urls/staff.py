@@ -34,4 +34,9 @@ urlpatterns = [
         for control in controls.CONTROLS
     ),
     path("tickets/<int:number>/presence/", presence.ticket_presence, name="ticket_presence"),
+    path(
+        "tickets/<int:number>/requester-language/",
+        controls.requester_language,
+        name="ticket_requester_language",
+    ),
 ]

@@ -387,6 +387,111 @@ CATEGORIES: dict[str, dict[str, str]] = {
     },
 }
 
+# The categories, departments and service kinds in Russian and German (issue 12): the
+# portal and the staff pages show them in the viewer's language.
+CATEGORY_TRANSLATIONS: dict[str, dict[str, dict[str, str]]] = {
+    "tech": {
+        "ru": {
+            "name": "Техническая поддержка",
+            "guidance": (
+                "Укажите, какой сайт или сервер не работает, когда началась проблема, что "
+                "менялось перед этим и что вы уже пробовали. Приложите ссылку на страницу и "
+                "скриншот или текст ошибки; при сетевых проблемах — вывод ping и traceroute; "
+                "если сервер тормозит — вывод top/iostat или данные SMART."
+            ),
+        },
+        "de": {
+            "name": "Technischer Support",
+            "guidance": (
+                "Nennen Sie die betroffene Website oder den Server, seit wann das Problem "
+                "besteht, was sich kurz davor geändert hat und was Sie schon versucht haben. "
+                "Fügen Sie einen Link zur Seite und einen Screenshot oder die Fehlermeldung "
+                "bei; bei Netzwerkproblemen die Ausgabe von ping und traceroute, bei langsamen "
+                "Servern die Ausgabe von top/iostat oder SMART-Daten."
+            ),
+        },
+    },
+    "sales": {
+        "ru": {
+            "name": "Продажи и новые услуги",
+            "guidance": (
+                "Опишите, что вам нужно (тариф, число серверов, размещение, трафик) и к "
+                "какому сроку. Если вопрос касается существующей услуги, выберите её ниже."
+            ),
+        },
+        "de": {
+            "name": "Vertrieb und neue Dienste",
+            "guidance": (
+                "Beschreiben Sie, was Sie brauchen (Tarif, Anzahl der Server, Standort, "
+                "Traffic) und bis wann. Betrifft es einen bestehenden Dienst, wählen Sie ihn "
+                "unten aus."
+            ),
+        },
+    },
+    "billing": {
+        "ru": {
+            "name": "Счета и оплата",
+            "guidance": (
+                "Укажите номер счёта и способ оплаты (карта, банковский перевод, PayPal). "
+                "Для банковского перевода приложите платёжное поручение."
+            ),
+        },
+        "de": {
+            "name": "Rechnungen und Zahlungen",
+            "guidance": (
+                "Geben Sie die Rechnungsnummer an und wie Sie bezahlt haben oder bezahlen "
+                "wollten (Karte, Überweisung, PayPal). Bei einer Überweisung hängen Sie den "
+                "Zahlungsauftrag an."
+            ),
+        },
+    },
+    "other": {
+        "ru": {
+            "name": "Другой вопрос",
+            "guidance": "Всё остальное: мы передадим вопрос нужной команде.",
+        },
+        "de": {
+            "name": "Andere Frage",
+            "guidance": "Alles andere: Wir leiten es an das richtige Team weiter.",
+        },
+    },
+}
+
+DEPARTMENT_TRANSLATIONS: dict[str, dict[str, dict[str, str]]] = {
+    "technical-support": {
+        "ru": {
+            "name": "Техническая поддержка",
+            "sender_name": "Поддержка Hosting Example",
+            "signature": "--\nТехническая поддержка Hosting Example\nКруглосуточно: "
+            "+49 30 1234567 · https://status.hosting.example",
+        },
+        "de": {
+            "name": "Technischer Support",
+            "sender_name": "Hosting Example Support",
+            "signature": "--\nTechnischer Support von Hosting Example\nRund um die Uhr: "
+            "+49 30 1234567 · https://status.hosting.example",
+        },
+    },
+    "sales": {
+        "ru": {"name": "Отдел продаж", "sender_name": "Продажи Hosting Example"},
+        "de": {"name": "Vertrieb", "sender_name": "Hosting Example Vertrieb"},
+    },
+    "billing": {
+        "ru": {"name": "Бухгалтерия", "sender_name": "Бухгалтерия Hosting Example"},
+        "de": {"name": "Buchhaltung", "sender_name": "Hosting Example Buchhaltung"},
+    },
+}
+
+SERVICE_KIND_TRANSLATIONS: dict[str, dict[str, dict[str, str]]] = {
+    "VPS": {"ru": {"kind": "VPS"}, "de": {"kind": "VPS"}},
+    "Dedicated server": {
+        "ru": {"kind": "Выделенный сервер"},
+        "de": {"kind": "Dedizierter Server"},
+    },
+    "Domain": {"ru": {"kind": "Домен"}, "de": {"kind": "Domain"}},
+    "Shared hosting": {"ru": {"kind": "Виртуальный хостинг"}, "de": {"kind": "Webhosting"}},
+}
+
 DEPARTMENTS: list[dict[str, Any]] = [
     {
         "slug": "technical-support",

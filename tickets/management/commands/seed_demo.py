@@ -147,6 +147,7 @@ class Command(BaseCommand):
                 sender_name=spec["sender_name"],
                 sender_address=spec["addresses"][0],
                 signature=spec["signature"],
+                translations=content.DEPARTMENT_TRANSLATIONS.get(spec["slug"], {}),
             )
             for address in spec["addresses"]:
                 DepartmentAddress.objects.create(department=department, address=address)
@@ -156,6 +157,7 @@ class Command(BaseCommand):
             self.categories[key] = Category.objects.create(
                 name=spec["name"],
                 guidance=spec["guidance"],
+                translations=content.CATEGORY_TRANSLATIONS.get(key, {}),
                 kind=spec["kind"],
                 default_department=self.departments[spec["department"]],
                 position=position,
@@ -187,7 +189,12 @@ class Command(BaseCommand):
                 name=spec["name"], shares_tickets=spec["shares_tickets"]
             )
             org_services = [
-                Service.objects.create(name=name, kind=kind, organization=organization)
+                Service.objects.create(
+                    name=name,
+                    kind=kind,
+                    organization=organization,
+                    translations=content.SERVICE_KIND_TRANSLATIONS.get(kind, {}),
+                )
                 for name, kind in spec["services"]
             ]
             for email, name, language in spec["members"]:
@@ -205,7 +212,13 @@ class Command(BaseCommand):
                 email, DEMO_PASSWORD, name=name, language=language, email_verified=True
             )
             own_services = [
-                Service.objects.create(name=sname, kind=kind, customer=user) for sname, kind in own
+                Service.objects.create(
+                    name=sname,
+                    kind=kind,
+                    customer=user,
+                    translations=content.SERVICE_KIND_TRANSLATIONS.get(kind, {}),
+                )
+                for sname, kind in own
             ]
             self.customers.append((user, own_services, email.split("@")[1]))
         self._service_levels()

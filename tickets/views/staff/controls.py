@@ -23,8 +23,15 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.decorators import agent_required
 from helpdesk.errors import ServiceError
 from helpdesk.http import AuthenticatedHttpRequest
-from tickets import access
-from tickets.forms.staff import ACTION_FIELDS, AssignForm, MoveForm, PriorityForm, StatusForm
+from tickets import access, services
+from tickets.forms.staff import (
+    ACTION_FIELDS,
+    AssignForm,
+    MoveForm,
+    PriorityForm,
+    RequesterLanguageForm,
+    StatusForm,
+)
 from tickets.models import Ticket
 from tickets.services.bulk import TICKET_ACTIONS
 from tickets.views.staff.workspace import render_workspace
@@ -78,8 +85,25 @@ def _moved_away(request: AuthenticatedHttpRequest, ticket: Ticket) -> HttpRespon
     messages.info(
         request,
         _("Ticket #%(number)s is now in %(department)s, which you do not work in.")
-        % {"number": ticket.number, "department": ticket.department.name},
+        % {"number": ticket.number, "department": ticket.department.local_name},
     )
     if request.htmx:
         return HttpResponseClientRedirect(redirect("staff:queue").url)
     return redirect("staff:queue")
+
+
+@agent_required
+@require_POST
+def requester_language(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
+    """The requester card's language switch (issue 12): his mail and pages follow it."""
+    ticket = access.ticket_for(request.user, number)
+    form = RequesterLanguageForm(request.POST)
+    if not form.is_valid():
+        return render_workspace(request, ticket, control_error=_("Unknown language."))
+    try:
+        services.requester_language_set(
+            actor=request.user, ticket=ticket, language=form.cleaned_data["language"]
+        )
+    except ServiceError as error:
+        return render_workspace(request, ticket, control_error=str(error))
+    return redirect("staff:ticket", ticket.number)

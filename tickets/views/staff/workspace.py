@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -48,6 +49,7 @@ def render_workspace(
         "files_dropped": files_dropped,
         "control_error": control_error,
         "poll_seconds": PRESENCE_POLL_SECONDS,
+        "languages": settings.LANGUAGES,
     }
     return render(request, "staff/ticket_detail.html", context)
 
