@@ -5,6 +5,7 @@ from tickets.views.staff import (
     controls,
     customers,
     dashboard,
+    links,
     presence,
     queue,
     workspace,
@@ -33,5 +34,7 @@ urlpatterns = [
         )
         for control in controls.CONTROLS
     ),
+    path("tickets/<int:number>/split/", links.ticket_split, name="ticket_split"),
+    path("tickets/<int:number>/merge/", links.ticket_merge, name="ticket_merge"),
     path("tickets/<int:number>/presence/", presence.ticket_presence, name="ticket_presence"),
 ]
