@@ -186,6 +186,9 @@ def organizations_differ(source: Ticket, target: Ticket) -> bool:
 
 
 def _merge_checks(actor: User, source: Ticket, target: Ticket, confirmed: bool) -> None:
+    # Whoever may not work both learns nothing of them, not even that they were merged.
+    require_agent_access(actor, source)
+    require_agent_access(actor, target)
     if source.pk == target.pk:
         raise ActionNotAllowed(_("A ticket cannot be merged into itself."))
     if source.merged_into_id is not None:
@@ -197,8 +200,6 @@ def _merge_checks(actor: User, source: Ticket, target: Ticket, confirmed: bool) 
         )
     if target.merged_into_id is not None:
         require_not_merged(target)
-    require_agent_access(actor, source)
-    require_agent_access(actor, target)
     if target.is_closed:
         raise ActionNotAllowed(
             _("Ticket #%(number)s is closed; reopen it before merging into it.")
