@@ -24,6 +24,7 @@ from mailgateway.outcome import Outcome
 from mailgateway.parse import ParsedMail
 from tickets import services
 from tickets.models import Channel, Department, Ticket
+from tickets.selectors import merge_target
 
 logger = logging.getLogger("mailgateway")
 
@@ -39,15 +40,16 @@ def reported_mail(parsed: ParsedMail, addresses: list[str]) -> tuple[bool, list[
 
 
 def _reported_ticket(parsed: ParsedMail, rows: list[SentMail]) -> Ticket | None:
-    """The ticket of the mail reported on; else the one its signed Message-ID names."""
+    """The ticket of the mail reported on; else the one its signed Message-ID names. A
+    merged ticket's report goes to the ticket it was merged into (issue 11)."""
     ticket = next((row.ticket for row in rows if row.ticket is not None), None)
-    if ticket is not None:
-        return ticket
-    numbers = [message_id_ticket(mid) for mid in parsed.returned_message_ids]
-    number = next((n for n in numbers if n), None)
-    if number is None:
-        return None
-    return Ticket.objects.select_related("department").filter(number=number).first()
+    if ticket is None:
+        numbers = [message_id_ticket(mid) for mid in parsed.returned_message_ids]
+        number = next((n for n in numbers if n), None)
+        if number is None:
+            return None
+        ticket = Ticket.objects.select_related("department").filter(number=number).first()
+    return merge_target(ticket) if ticket is not None else None
 
 
 def report_file(

@@ -17,6 +17,7 @@ from mailgateway.identity import agent_token, message_id_ticket, reply_token_tic
 from mailgateway.models import InboundMail
 from mailgateway.parse import ParsedMail
 from tickets.models import Department, Message, Ticket
+from tickets.selectors import merge_target
 
 SUBJECT_TAG = re.compile(r"\[#(\d{1,9})\]")
 MAX_THREAD_IDS = 100
@@ -47,21 +48,26 @@ class Thread:
 
 
 def _ticket_by_number(number: int | None) -> Ticket | None:
+    """The ticket of a number we gave out; a merged ticket's mail goes to the ticket it was
+    merged into (issue 11)."""
     if number is None:
         return None
-    return Ticket.objects.select_related("department").filter(number=number).first()
+    ticket = Ticket.objects.select_related("department").filter(number=number).first()
+    return merge_target(ticket) if ticket is not None else None
 
 
 def thread_for_ids(message_ids: tuple[str, ...] | list[str]) -> Ticket | None:
     """The ticket of the first Message-ID that is one we sent (signed) or stored.
 
-    One query for all the stored ones, however long the References header is.
+    One query for all the stored ones, however long the References header is. A message
+    split into a new ticket (R14) leaves its thread to the copy there; a merged ticket's
+    messages are in the ticket it was merged into, which its signed Message-IDs lead to.
     """
     stored: dict[str, Ticket] = {}
     unsigned = [mid for mid in message_ids if message_id_ticket(mid) is None]
     if unsigned:
         rows = (
-            Message.objects.filter(message_id__in=unsigned[:MAX_THREAD_IDS])
+            Message.objects.filter(message_id__in=unsigned[:MAX_THREAD_IDS], split_to=None)
             .select_related("ticket__department")
             .order_by("-id")
         )
@@ -69,7 +75,7 @@ def thread_for_ids(message_ids: tuple[str, ...] | list[str]) -> Ticket | None:
     for message_id in message_ids:
         ticket = _ticket_by_number(message_id_ticket(message_id)) or stored.get(message_id)
         if ticket is not None:
-            return ticket
+            return merge_target(ticket)
     return None
 
 

@@ -18,6 +18,7 @@ from mailgateway.identity import agent_token
 from mailgateway.outbound.sent import agent_notified
 from mailgateway.parse import ParsedMail
 from tickets.models import Ticket
+from tickets.selectors import ticket_with_merged
 
 logger = logging.getLogger("mailgateway")
 
@@ -86,8 +87,10 @@ def agent_proof(
 ) -> str | None:
     """How an agent's mail proves it is his ("reply-address", "notification" or
     "authenticated"), or None."""
+    numbers = {each.number for each in ticket_with_merged(ticket)}  # tokens of merged ones
     for address in addresses:
-        if agent_token(address) == (ticket.number, agent.pk):
+        token = agent_token(address)
+        if token is not None and token[1] == agent.pk and token[0] in numbers:
             return "reply-address"
     if parsed.thread_ids and agent_notified(list(parsed.thread_ids), agent, ticket):
         return "notification"

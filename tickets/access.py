@@ -81,6 +81,14 @@ def ticket_for(user: User, number: int) -> Ticket:
     return ticket
 
 
+def merge_target_for(user: User, ticket: Ticket) -> Ticket | None:
+    """The ticket a merged ticket went into (issue 11), if the user may see it; its pages
+    send him there. Someone who may not see it is shown the merged ticket alone."""
+    if ticket.merged_into_id is None:
+        return None
+    return tickets_for(user).filter(pk=ticket.merged_into_id).first()
+
+
 def ticket_for_rating_link(token: str) -> Ticket:
     """The ticket a signed rating link names (W4), for its page without sign-in; 404 otherwise.
 

@@ -250,6 +250,26 @@ class Ticket(models.Model):
         blank=True,
         related_name="follow_ups",
     )
+    # Split (R14, issue 11): the ticket one of whose messages this ticket was made from.
+    split_from = models.ForeignKey(
+        "self",
+        verbose_name=_("split from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="splits",
+    )
+    # Merge (issue 11): the ticket this one was merged into; its messages live there now,
+    # and mail, web replies and pages of this ticket go there. Always the final target:
+    # merging a ticket moves the tickets merged into it along.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_tickets",
+    )
 
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("last activity"), default=timezone.now)
@@ -325,6 +345,10 @@ class Ticket(models.Model):
     def is_closed(self) -> bool:
         return self.status == Status.CLOSED
 
+    @property
+    def is_merged(self) -> bool:
+        return self.merged_into_id is not None
+
 
 class TicketParticipant(models.Model):
     """Someone besides the requester who follows the ticket (a colleague in Cc)."""
@@ -399,6 +423,16 @@ class Message(models.Model):
     # without his token or a DMARC pass (filed as a note), a customer found by the
     # subject tag alone. Agents see it marked "unverified sender".
     sender_verified = models.BooleanField(_("sender verified"), default=True)
+    # Split (R14): the copy of this message that opened a new ticket. Mail answering this
+    # message's Message-ID threads to the copy's ticket (mailgateway/route.py).
+    split_to = models.OneToOneField(
+        "self",
+        verbose_name=_("split into"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="split_source",
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -482,6 +516,10 @@ class EventVerb(models.TextChoices):
     ESCALATED = "escalated", _("escalated the ticket")
     # An agent changed the language of the ticket's customer (issue 12).
     REQUESTER_LANGUAGE_CHANGED = "requester_language", _("changed the requester's language")
+    # Split and merge (issue 11, R14).
+    SPLIT = "split", _("split a message into a new ticket")
+    MERGED = "merged", _("merged the ticket into another")
+    MERGED_FROM = "merged_from", _("merged another ticket into this one")
 
 
 class TicketEvent(models.Model):

@@ -52,11 +52,13 @@ def _department_agents(ticket: Ticket) -> list[User]:
 @events.subscribe(EventVerb.OPENED, phase=events.AFTER_COMMIT, name="mail.ticket_opened")
 def ticket_opened(event: TicketEvent) -> None:
     """Acknowledge the requester (P6); tell the department's agents. Mail from an automatic
-    sender gets no acknowledgement and no one is told (MAIL.md, loops rule 5)."""
+    sender gets no acknowledgement and no one is told (MAIL.md, loops rule 5). A ticket an
+    agent split off (`split_from`, R14) is no new request of the customer's: his first
+    news of it is the agent's reply; the agents are told as of any new ticket."""
     ticket, first = event.ticket, event.message
     if event.after.get("automatic") or first is None:
         return
-    if ticket.requester.is_active:
+    if ticket.requester.is_active and not event.after.get("split_from"):
         mailer.post(compose.acknowledgement(ticket, first))
     for agent in _department_agents(ticket):
         if agent.pk != event.actor_id:

@@ -12,6 +12,7 @@ from accounts.models import User
 from mailgateway.outbound.compose import AGENT_KINDS
 from mailgateway.outbound.models import OutboundMail, OutboundStatus
 from tickets.models import Ticket
+from tickets.selectors import ticket_with_merged
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,13 @@ def deferred_count(cap: int) -> int:
 
 
 def agent_notified(message_ids: Sequence[str], agent: User, ticket: Ticket) -> bool:
-    """Whether one of these Message-IDs is a notification about `ticket` sent to `agent`."""
+    """Whether one of these Message-IDs is a notification about `ticket` (or a ticket merged
+    into it, issue 11) sent to `agent`."""
     return OutboundMail.objects.filter(
-        message_id__in=list(message_ids)[:100], recipient=agent, ticket=ticket, kind__in=AGENT_KINDS
+        message_id__in=list(message_ids)[:100],
+        recipient=agent,
+        ticket__in=ticket_with_merged(ticket),
+        kind__in=AGENT_KINDS,
     ).exists()
 
 

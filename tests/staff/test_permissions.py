@@ -12,12 +12,13 @@ from django.urls import get_resolver, reverse
 
 from helpdesk.urls import staff_urls as urlpatterns
 from tests.canned.test_permissions import CANNED_URLS
+from tests.factories import open_ticket
 from tests.search.test_saved_views import SAVED_VIEW_URLS
 from tests.sla.test_manager_pages import SLA_URLS
 from tests.staff.conftest import seen
 from tests.staff.test_rejected_mail_pages import REJECTED_MAIL_URLS
 from tickets import services
-from tickets.models import Status, TicketEvent
+from tickets.models import MessageKind, Status, Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +40,8 @@ STAFF_URLS = {
     "ticket_reopen": ("post", True),
     "ticket_presence": ("get", True),
     "ticket_requester_language": ("post", True),
+    "ticket_split": ("post", True),
+    "ticket_merge": ("post", True),
 }
 TICKET_URLS = [name for name, (_method, about_ticket) in STAFF_URLS.items() if about_ticket]
 LIST_URLS = [name for name, (_method, about_ticket) in STAFF_URLS.items() if not about_ticket]
@@ -51,6 +54,12 @@ def url(name: str, ticket) -> str:
 
 def valid_data(name: str, ticket, *, colleague, other_department) -> dict:
     """What the page's own form would send, so that the action succeeds."""
+    if name == "ticket_split":
+        message = ticket.messages.filter(kind=MessageKind.CUSTOMER).last()
+        return {"message": message.pk, "department": ticket.department_id}
+    if name == "ticket_merge":
+        target = Ticket.objects.filter(subject=MERGE_TARGET).first()
+        return {"merge_into": target.number if target else 1}
     return {
         "queue_bulk": {"ticket": [ticket.number], "action": "priority", "priority": 4},
         "ticket_reply": {"kind": "reply", "body": "Проверяем.", "seen": seen(ticket)},
@@ -69,10 +78,17 @@ def call(client, name: str, ticket, data=None):
     return getattr(client, method)(url(name, ticket), data or {})
 
 
+MERGE_TARGET = "The ticket to merge into"
+
+
 def prepare(name: str, ticket, actor) -> None:
-    """Reopening needs a solved ticket."""
+    """Reopening needs a solved ticket; splitting a message, a second one (issue 11)."""
     if name == "ticket_reopen":
         services.ticket_set_status(actor=actor, ticket=ticket, status=Status.SOLVED)
+    if name == "ticket_split":
+        services.message_add_web(actor=ticket.requester, ticket=ticket, body_text="Второе")
+    if name == "ticket_merge":
+        open_ticket(ticket.requester, ticket.department, subject=MERGE_TARGET)
 
 
 def test_the_matrix_covers_every_staff_url():

@@ -49,6 +49,37 @@ def _closed_long_ago(w: World) -> None:
     w.ticket.refresh_from_db()
 
 
+def _second_message(w: World) -> None:
+    services.message_add_web(actor=w.customer, ticket=w.ticket, body_text="Another problem")
+
+
+def _split(w: World) -> Ticket:
+    return services.ticket_split(
+        actor=w.agent,
+        ticket=w.ticket,
+        message=w.ticket.messages.order_by("id").last(),
+        department=w.other_department,
+    )
+
+
+def _merge(w: World, **kwargs) -> Ticket:
+    target = Ticket.objects.exclude(pk=w.ticket.pk).get()
+    return services.ticket_merge(actor=w.agent, source=w.ticket, target=target, **kwargs)
+
+
+def _second_ticket(w: World) -> None:
+    open_ticket(w.customer, w.department, subject="The target")
+
+
+def _second_ticket_of_a_stranger(w: World) -> None:
+    open_ticket(CustomerFactory(), w.department, subject="The target")
+
+
+MERGED_FROM = (EventVerb.MERGED_FROM, set(), {"ticket", "messages", "waiting"}, False)
+MERGE_CLOSED = (EventVerb.CLOSED, STATUS, STATUS, False)
+MERGED = (EventVerb.MERGED, set(), {"ticket", "messages"}, False)
+
+
 def _solved_long_ago(w: World) -> None:
     _answered(w, Status.SOLVED)
     Ticket.objects.filter(pk=w.ticket.pk).update(solved_at=timezone.now() - timedelta(days=400))
@@ -192,6 +223,22 @@ CASES: list[tuple[str, Callable | None, Callable, list[tuple]]] = [
         None,
         lambda w: tickets_bulk_apply(actor=w.agent, tickets=[w.ticket], action="priority", value=4),
         [(EventVerb.PRIORITY_CHANGED, {"priority"}, {"priority"}, False)],
+    ),
+    (
+        "ticket_split",
+        _second_message,
+        _split,
+        [
+            (EventVerb.OPENED, set(), OPENED_AFTER | {"split_from"}, True),
+            (EventVerb.SPLIT, set(), {"ticket", "message", "department"}, False),
+        ],
+    ),
+    ("ticket_merge", _second_ticket, _merge, [MERGED_FROM, MERGE_CLOSED, MERGED]),
+    (
+        "ticket_merge of another requester's ticket",
+        _second_ticket_of_a_stranger,
+        lambda w: _merge(w, confirm_organizations=True),
+        [PARTICIPANT, MERGED_FROM, MERGE_CLOSED, MERGED],
     ),
     (
         "mail appended by the gateway, with a person in Cc",

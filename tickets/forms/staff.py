@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organization, Role, User
 from tickets import access, selectors
 from tickets.canned.fields import CannedFilesField
-from tickets.models import Channel, Department, Priority, RatingScore, Status, Ticket
+from tickets.models import Channel, Department, Message, Priority, RatingScore, Status, Ticket
+from tickets.services.bulk import MergeInto
 from tickets.uploads import NewAttachment, allowed_kinds_label, check_upload
 
 SUBJECT_MAX = 255
@@ -196,6 +197,7 @@ class BulkActionForm(forms.Form):
         ("status", _("Set status")),
         ("priority", _("Set priority")),
         ("move", _("Move to department")),
+        ("merge", _("Merge into ticket")),
     ]
 
     ticket = TicketNumbersField(
@@ -215,6 +217,13 @@ class BulkActionForm(forms.Form):
     )
     department: forms.ModelChoiceField[Department] = forms.ModelChoiceField(
         label=_("Department"), queryset=None, required=False, empty_label="—"
+    )
+    merge_into = forms.IntegerField(
+        label=_("Into ticket number"), required=False, min_value=1, max_value=2_000_000_000
+    )
+    confirm_organizations = forms.BooleanField(
+        label=_("Merge even when the requesters belong to different organizations"),
+        required=False,
     )
     # The queue's query string, to go back to the same queue afterwards.
     query = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -253,7 +262,36 @@ class BulkActionForm(forms.Form):
                 self.add_error(field, _("Choose the new value."))
             else:
                 data["value"] = data[field]
+        elif action == "merge":
+            self._clean_merge(data)
         return data
+
+    def _clean_merge(self, data: dict) -> None:
+        """The target, found among the tickets the agent may see; it is left out of the
+        ticked tickets (merging them into one of themselves is the usual way)."""
+        try:
+            target = merge_target_field(self.user, data.get("merge_into"))
+        except ValidationError as error:
+            self.add_error("merge_into", error)
+            return
+        numbers = [number for number in data.get("ticket") or [] if number != target.number]
+        if not numbers:
+            self.add_error("ticket", _("Tick the tickets to merge, besides the target."))
+            return
+        data["ticket"] = numbers
+        data["value"] = MergeInto(target, bool(data.get("confirm_organizations")))
+
+
+def merge_target_field(user: User, number: int | None) -> Ticket:
+    """The ticket to merge into, by its number, if the agent may see it."""
+    if number is None:
+        raise ValidationError(_("Give the number of the ticket to merge into."))
+    target = access.tickets_for(user).filter(number=number).first()
+    if target is None:
+        raise ValidationError(
+            _("There is no ticket #%(number)s in your departments.") % {"number": number}
+        )
+    return target
 
 
 # --- the ticket workspace -------------------------------------------------------------
@@ -339,6 +377,46 @@ class RequesterLanguageForm(forms.Form):
     """The requester card's language switch (issue 12)."""
 
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+class MergeForm(forms.Form):
+    """Merge this ticket into another (issue 11), from the ticket's page."""
+
+    merge_into = forms.IntegerField(
+        label=_("Into ticket number"), min_value=1, max_value=2_000_000_000
+    )
+    confirm_organizations = forms.BooleanField(
+        label=_("Merge even when the requesters belong to different organizations"),
+        required=False,
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_merge_into(self) -> Ticket:
+        return merge_target_field(self.user, self.cleaned_data.get("merge_into"))
+
+
+class SplitForm(forms.Form):
+    """One customer message of the ticket into a new ticket (R14)."""
+
+    message: forms.ModelChoiceField[Message] = forms.ModelChoiceField(
+        queryset=None,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("This message is not part of the ticket.")},
+    )
+    department: forms.ModelChoiceField[Department] = forms.ModelChoiceField(
+        label=_("Department"), queryset=None
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=SUBJECT_MAX, required=False)
+
+    def __init__(self, *args, ticket: Ticket, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        messages = Message.objects.filter(ticket=ticket)
+        cast(forms.ModelChoiceField, self.fields["message"]).queryset = messages
+        departments = selectors.active_departments()
+        cast(forms.ModelChoiceField, self.fields["department"]).queryset = departments
 
 
 # --- tickets for customers -------------------------------------------------------------

@@ -8,6 +8,7 @@ private core. Mail brings its threading headers and trust as a `MailThreading`.
 
 from helpdesk.errors import ActionNotAllowed, NotPermitted, ServiceError
 from tickets.services.common import MailThreading
+from tickets.services.links import ticket_merge, ticket_split
 from tickets.services.messages import (
     message_add_mail,
     message_add_web,
@@ -48,6 +49,7 @@ __all__ = [
     "requester_language_set",
     "ticket_assign",
     "ticket_close",
+    "ticket_merge",
     "ticket_move",
     "ticket_open_follow_up",
     "ticket_open_mail",
@@ -57,5 +59,6 @@ __all__ = [
     "ticket_reopen",
     "ticket_set_priority",
     "ticket_set_status",
+    "ticket_split",
     "tickets_close_solved",
 ]

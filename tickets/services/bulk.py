@@ -15,6 +15,7 @@ from typing import Any
 from accounts.models import User
 from helpdesk.errors import ServiceError
 from tickets.models import Ticket
+from tickets.services.links import ticket_merge
 from tickets.services.tickets import (
     ticket_assign,
     ticket_move,
@@ -22,6 +23,16 @@ from tickets.services.tickets import (
     ticket_set_priority,
     ticket_set_status,
 )
+
+
+@dataclass(frozen=True)
+class MergeInto:
+    """The value of the merge action (issue 11): the target, and whether the agent
+    confirmed merging across requesters of different organizations."""
+
+    target: Ticket
+    confirm_organizations: bool = False
+
 
 # (actor, ticket, value) -> the ticket changed; the value is the action's form field.
 TICKET_ACTIONS: dict[str, Callable[[User, Ticket, Any], Ticket]] = {
@@ -36,6 +47,12 @@ TICKET_ACTIONS: dict[str, Callable[[User, Ticket, Any], Ticket]] = {
     ),
     "move": lambda actor, ticket, value: ticket_move(actor=actor, ticket=ticket, department=value),
     "reopen": lambda actor, ticket, value: ticket_reopen(actor=actor, ticket=ticket),
+    "merge": lambda actor, ticket, value: ticket_merge(
+        actor=actor,
+        source=ticket,
+        target=value.target,
+        confirm_organizations=value.confirm_organizations,
+    ),
 }
 
 
@@ -52,7 +69,7 @@ class BulkOutcome:
 def tickets_bulk_apply(
     *, actor: User, tickets: Iterable[Ticket], action: str, value: Any
 ) -> list[BulkOutcome]:
-    """Applies one change (assign, status, priority, move) to each ticket in turn.
+    """Applies one change (assign, status, priority, move, merge) to each ticket in turn.
 
     Returns what happened to each: refusals carry the service's translated message.
     """

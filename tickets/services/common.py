@@ -126,3 +126,12 @@ def require_not_closed(ticket: Ticket) -> None:
         raise ActionNotAllowed(
             _("This ticket is closed and can no longer be changed; reopen it first.")
         )
+
+
+def require_not_merged(ticket: Ticket) -> None:
+    if ticket.merged_into_id is not None:
+        target = Ticket.objects.only("number").get(pk=ticket.merged_into_id)
+        raise ActionNotAllowed(
+            _("Ticket #%(number)s was merged into #%(target)s; work there.")
+            % {"number": ticket.number, "target": target.number}
+        )

@@ -26,6 +26,7 @@ from tickets.models import (
     Ticket,
     TicketParticipant,
 )
+from tickets.selectors.common import merge_target
 from tickets.services.common import (
     NOT_MAIL,
     MailThreading,
@@ -33,6 +34,7 @@ from tickets.services.common import (
     require_agent_access,
     require_content,
     require_not_closed,
+    require_not_merged,
     ticket_lock,
 )
 from tickets.services.events import event_record, person_ref
@@ -104,12 +106,14 @@ def _customer_message(
 
     Who may write is `access.may_write()`. Pending goes back to open; a solved ticket
     reopens, a closed one too within the reopen window. Past the window the message opens
-    a new ticket that links to the old one; the returned message then belongs to it.
+    a new ticket that links to the old one; the returned message then belongs to it. A
+    message to a merged ticket goes to the ticket it was merged into (issue 11).
     """
     attachments = list(attachments)
     require_content(body_text, body_html, attachments)
     if actor.is_agent:
         raise NotPermitted(_("Agents answer with a reply or an internal note."))
+    ticket = merge_target(ticket)
     ticket_lock(ticket)
     if not access.may_write(actor, ticket):
         raise NotPermitted()
@@ -178,6 +182,7 @@ def reply_add(
     require_content(body_text, body_html, attachments)
     ticket_lock(ticket)
     require_agent_access(actor, ticket)
+    require_not_merged(ticket)
     require_not_closed(ticket)
     if status is not None and status not in REPLY_STATUSES:
         raise ActionNotAllowed(_("A reply can set the ticket open, pending or solved."))

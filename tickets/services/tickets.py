@@ -20,7 +20,12 @@ from accounts.models import User
 from helpdesk.errors import ActionNotAllowed, NotPermitted
 from tickets import access
 from tickets.models import Department, EventVerb, Priority, Status, Ticket
-from tickets.services.common import require_agent_access, require_not_closed, ticket_lock
+from tickets.services.common import (
+    require_agent_access,
+    require_not_closed,
+    require_not_merged,
+    ticket_lock,
+)
 from tickets.services.events import event_record, person_ref
 
 
@@ -187,6 +192,7 @@ def ticket_reopen(*, actor: User, ticket: Ticket) -> Ticket:
         raise ActionNotAllowed(
             _("This ticket was closed too long ago to reopen; please open a new one.")
         )
+    require_not_merged(ticket)
     if ticket.status not in (Status.SOLVED, Status.CLOSED):
         raise ActionNotAllowed(_("Only solved or closed tickets can be reopened."))
     status_change(actor=actor, ticket=ticket, status=Status.OPEN, verb=EventVerb.REOPENED)

@@ -182,6 +182,7 @@ TRACKED = (
     EventVerb.REOPENED,
     EventVerb.PRIORITY_CHANGED,
     EventVerb.MOVED,
+    EventVerb.MERGED_FROM,
 )
 
 
@@ -209,6 +210,13 @@ def ticket_clock_keep(event: TicketEvent) -> None:
         waiting = keeper.due(Target.NEXT_RESPONSE) or Target.NEXT_RESPONSE in clock.paused
         if ticket.first_response_at is not None and from_customer and not waiting:
             keeper.start(Target.NEXT_RESPONSE)
+    elif verb == EventVerb.MERGED_FROM:
+        # A merged ticket's customer was still waiting (issue 11): once answered before,
+        # the target now owes him the next response, from when he started waiting.
+        since = parse_datetime(event.after.get("waiting") or "")
+        running = keeper.due(Target.NEXT_RESPONSE) or Target.NEXT_RESPONSE in clock.paused
+        if since is not None and ticket.first_response_at is not None and not running:
+            keeper.start(Target.NEXT_RESPONSE, since)
     elif verb in (EventVerb.PRIORITY_CHANGED, EventVerb.MOVED):
         keeper.repolicy(policy_for(ticket))
     else:

@@ -6,6 +6,7 @@ from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tickets.models import EventVerb, Priority, RatingScore, Status, TicketEvent
 
@@ -61,6 +62,21 @@ def _escalation_text(after: dict) -> str:
     return _("escalated: %(target)s overdue, was due at %(due)s") % {"target": target, "due": when}
 
 
+def _link_text(verb: str, after: dict) -> str:
+    """Split and merge (issue 11): which ticket the event links to."""
+    number = after.get("ticket", "")
+    if verb == EventVerb.SPLIT:
+        return _("split a message into the new ticket #%(number)s") % {"number": number}
+    if verb == EventVerb.MERGED:
+        return _("merged this ticket into #%(number)s") % {"number": number}
+    count = int(after.get("messages") or 0)
+    return ngettext(
+        "merged #%(number)s into this ticket (%(count)d message)",
+        "merged #%(number)s into this ticket (%(count)d messages)",
+        count,
+    ) % {"number": number, "count": count}
+
+
 @register.simple_tag
 def event_text(event: TicketEvent) -> str:
     """One line that says what an audit event changed, in the reader's language."""
@@ -94,6 +110,8 @@ def event_text(event: TicketEvent) -> str:
             "before": names.get(before.get("language", ""), before.get("language", "")),
             "after": names.get(after.get("language", ""), after.get("language", "")),
         }
+    if verb in (EventVerb.SPLIT, EventVerb.MERGED, EventVerb.MERGED_FROM):
+        return _link_text(verb, after)
     if verb == EventVerb.PARTICIPANT_ADDED:
         name = (after.get("participant") or {}).get("name")
         if name:

@@ -5,6 +5,7 @@ from tickets.views.staff import (
     controls,
     customers,
     dashboard,
+    links,
     presence,
     queue,
     workspace,
@@ -33,6 +34,8 @@ urlpatterns = [
         )
         for control in controls.CONTROLS
     ),
+    path("tickets/<int:number>/split/", links.ticket_split, name="ticket_split"),
+    path("tickets/<int:number>/merge/", links.ticket_merge, name="ticket_merge"),
     path("tickets/<int:number>/presence/", presence.ticket_presence, name="ticket_presence"),
     path(
         "tickets/<int:number>/requester-language/",

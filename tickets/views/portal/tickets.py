@@ -62,6 +62,7 @@ def _ticket_page(
         "ticket": ticket,
         "conversation": selectors.ticket_messages(request.user, ticket),
         "related": selectors.portal_related_tickets(request.user, ticket),
+        "links": selectors.ticket_links(request.user, ticket),
         "reply_form": reply_form or ReplyForm(user=request.user),
         "held": held or [],
         "reopens": ticket.status in DONE_STATUSES and access.reopen_window_open(ticket),
@@ -78,15 +79,22 @@ def _ticket_page(
 
 @customer_required
 def ticket_detail(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
-    """The whole conversation, oldest first, without internal notes (R7, R8, R16)."""
-    return _ticket_page(request, access.ticket_for(request.user, number))
+    """The whole conversation, oldest first, without internal notes (R7, R8, R16). A merged
+    ticket's page sends the customer to the ticket it was merged into (issue 11)."""
+    ticket = access.ticket_for(request.user, number)
+    target = access.merge_target_for(request.user, ticket)
+    if target is not None:
+        return redirect("portal:ticket", target.number)
+    return _ticket_page(request, ticket)
 
 
 @customer_required
 @require_POST
 def ticket_reply(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
-    """Writing into a ticket; a solved or closed one reopens, or a linked one opens (P4)."""
+    """Writing into a ticket; a solved or closed one reopens, or a linked one opens (P4).
+    Into a merged ticket: the message goes to the ticket it was merged into (issue 11)."""
     ticket = access.ticket_for(request.user, number)
+    ticket = access.merge_target_for(request.user, ticket) or ticket
     form = ReplyForm(request.POST, request.FILES, user=request.user)
     if not form.is_valid():
         return _ticket_page(request, ticket, reply_form=form, held=form.hold_uploads())

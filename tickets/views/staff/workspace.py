@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import agent_required
@@ -50,13 +52,25 @@ def render_workspace(
         "control_error": control_error,
         "poll_seconds": PRESENCE_POLL_SECONDS,
         "languages": settings.LANGUAGES,
+        "links": selectors.ticket_links(request.user, ticket),
+        "splittable": selectors.splittable_messages(ticket),
     }
     return render(request, "staff/ticket_detail.html", context)
 
 
 @agent_required
 def ticket_detail(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
-    return render_workspace(request, access.ticket_for(request.user, number))
+    """A merged ticket's page sends the agent to the ticket it was merged into (issue 11)."""
+    ticket = access.ticket_for(request.user, number)
+    target = access.merge_target_for(request.user, ticket)
+    if target is not None:
+        messages.info(
+            request,
+            _("Ticket #%(source)s was merged into #%(target)s.")
+            % {"source": ticket.number, "target": target.number},
+        )
+        return redirect("staff:ticket", target.number)
+    return render_workspace(request, ticket)
 
 
 def _send(actor: User, ticket: Ticket, form: ReplyForm) -> Message:
