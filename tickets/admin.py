@@ -36,6 +36,7 @@ class DepartmentAdmin(admin.ModelAdmin):
         (None, {"fields": ["name", "slug", "is_active"]}),
         (_("Outgoing mail"), {"fields": ["sender_name", "sender_address", "signature"]}),
         (_("Incoming mail"), {"fields": ["mail_policy"]}),
+        (_("Assignment"), {"fields": ["round_robin", "round_robin_cap"]}),
     ]
     inlines = [DepartmentAddressInline, DepartmentMembershipInline]
 

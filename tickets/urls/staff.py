@@ -33,5 +33,6 @@ urlpatterns = [
         )
         for control in controls.CONTROLS
     ),
+    path("tickets/<int:number>/update/", controls.ticket_update_view, name="ticket_update"),
     path("tickets/<int:number>/presence/", presence.ticket_presence, name="ticket_presence"),
 ]
