@@ -20,7 +20,8 @@ from tickets.models import EventVerb, TicketEvent
 
 
 def _int(value: str | None) -> int:
-    return int(value) if value and value.isdigit() and len(value) < 19 else 0
+    """A non-negative id in ASCII digits ("１２" and "1e9" are not), else 0."""
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 19 else 0
 
 
 def _news_item(event: TicketEvent) -> dict:
@@ -50,8 +51,7 @@ def live_poll(request: AuthenticatedHttpRequest) -> HttpResponse:
     after = _int(request.GET.get("after"))
     news = selectors.live_news(request.user, after)
     unread = selectors.unread_count(request.user)
-    shown = request.GET.get("unread", "")
-    if not news and shown.isdigit() and int(shown) == unread:
+    if not news and request.GET.get("unread", "") == str(unread):
         return HttpResponse(status=204)
     return JsonResponse(
         {
@@ -65,6 +65,7 @@ def live_poll(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+@require_GET
 @agent_required
 def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
