@@ -100,6 +100,9 @@
           var node = document.importNode(replacement, true);
           region.replaceWith(node);
           if (window.htmx) window.htmx.process(node);
+          // The queue's bulk bar shows the value field of its action (static/js/staff.js).
+          var action = node.querySelector("form.bulk-form select[name='action']");
+          if (action) action.dispatchEvent(new Event("change", { bubbles: true }));
         });
         // The reply box has now seen what the timeline shows (the collision check).
         var seen = document.getElementById("id_seen"), freshSeen = fresh.getElementById("id_seen");
