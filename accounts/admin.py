@@ -46,6 +46,7 @@ class UserAdminForm(forms.ModelForm):
             "notify_new_ticket",
             "notify_customer_reply",
             "notify_assigned",
+            "is_away",
         ]
 
     def save(self, commit: bool = True) -> User:
@@ -69,7 +70,7 @@ class UserAdmin(admin.ModelAdmin):
     ordering = ["email"]
     autocomplete_fields = ["organization"]
     # Shown, not edited; the password is set through new_password and never shown.
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "last_seen_at", "date_joined"]
     inlines = [MembershipInline, ServiceInline]
     actions = ["send_invitation"]
 

@@ -193,6 +193,28 @@ class NotificationsForm(forms.Form):
     assigned = forms.BooleanField(label=_("A ticket is assigned to me"), required=False)
 
 
+class LiveSettingsForm(forms.Form):
+    """How the staff pages signal new work (issue 11, W2), and the away switch."""
+
+    sound_enabled = forms.BooleanField(
+        label=_("Play a sound when a new ticket or message arrives"), required=False
+    )
+    sound_volume = forms.IntegerField(
+        label=_("Sound volume"),
+        min_value=0,
+        max_value=100,
+        widget=forms.NumberInput(attrs={"type": "range", "step": 5}),
+        help_text=_("From 0 (silent) to 100 percent."),
+    )
+    desktop_notifications = forms.BooleanField(
+        label=_("Show desktop notifications (the browser asks you to allow them)"),
+        required=False,
+    )
+    is_away = forms.BooleanField(
+        label=_("I am away: give me no new tickets by round-robin"), required=False
+    )
+
+
 def parse_people(text: str) -> tuple[list[tuple[str, str]], list[str]]:
     """Lines of `Name <address>` (or a bare address) -> (name, address) pairs, bad lines.
 

@@ -110,6 +110,16 @@ class User(AbstractBaseUser):
     notify_assigned = models.BooleanField(
         _("mail me when a ticket is assigned to me"), default=True
     )
+    # Live updates and assignment (issue 11, W2): the staff pages poll the server, which
+    # notes when the agent was last seen; round-robin gives new tickets only to agents
+    # seen recently and not away.
+    is_away = models.BooleanField(
+        _("away"), default=False, help_text=_("Away agents get no tickets by round-robin.")
+    )
+    last_seen_at = models.DateTimeField(_("last seen in the staff portal"), null=True, blank=True)
+    sound_enabled = models.BooleanField(_("play a sound when something new arrives"), default=True)
+    sound_volume = models.PositiveSmallIntegerField(_("sound volume (percent)"), default=60)
+    desktop_notifications = models.BooleanField(_("show desktop notifications"), default=False)
 
     objects = UserManager()
     # Set on the instance at run time, declared for the type checker: the authentication

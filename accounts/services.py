@@ -301,6 +301,27 @@ def agent_notifications_set(
     return actor
 
 
+def agent_live_settings_set(
+    *,
+    actor: User,
+    sound_enabled: bool,
+    sound_volume: int,
+    desktop_notifications: bool,
+    is_away: bool,
+) -> User:
+    """An agent chooses how new work is signalled (issue 11, W2) and whether he is away."""
+    if not actor.is_agent:
+        raise NotPermitted()
+    if not 0 <= sound_volume <= 100:
+        raise ActionNotAllowed(_("The volume is a percentage from 0 to 100."))
+    actor.sound_enabled = sound_enabled
+    actor.sound_volume = sound_volume
+    actor.desktop_notifications = desktop_notifications
+    actor.is_away = is_away
+    actor.save(update_fields=["sound_enabled", "sound_volume", "desktop_notifications", "is_away"])
+    return actor
+
+
 # --- Two-factor authentication (issue 14) ----------------------------------------------
 
 RECOVERY_CODES = 10

@@ -28,6 +28,7 @@ urlpatterns = [
     ),
     path("settings/", views.preferences, name="preferences"),
     path("settings/notifications/", views.notifications, name="notifications"),
+    path("settings/live/", views.live_settings, name="live_settings"),
     path("settings/two-factor/", views.two_factor, name="two_factor"),
     path("settings/two-factor/qr.svg", views.two_factor_qr, name="two_factor_qr"),
     path(

@@ -37,6 +37,7 @@ from accounts.decorators import View, agent_required
 from accounts.forms import (
     CodeForm,
     InvitationForm,
+    LiveSettingsForm,
     NotificationsForm,
     PasswordForm,
     PreferencesForm,
@@ -316,7 +317,30 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "assigned": user.notify_assigned,
             }
         )
+        context["live"] = LiveSettingsForm(
+            initial={
+                "sound_enabled": user.sound_enabled,
+                "sound_volume": user.sound_volume,
+                "desktop_notifications": user.desktop_notifications,
+                "is_away": user.is_away,
+            }
+        )
     return render(request, "accounts/preferences.html", context)
+
+
+@require_POST
+@agent_required
+def live_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """An agent's sound, volume, desktop notifications and away switch (issue 11, W2)."""
+    form = LiveSettingsForm(request.POST)
+    if form.is_valid():
+        services.agent_live_settings_set(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Your live update settings are saved."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    return redirect(reverse("accounts:preferences") + "#live")
 
 
 @require_POST

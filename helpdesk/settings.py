@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "tickets.sla",
     "tickets.canned",
     "tickets.search",
+    "tickets.live",
     "mailgateway",
     "mailgateway.outbound",
 ]
@@ -235,6 +236,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 TICKET_REOPEN_DAYS = env.int("TICKET_REOPEN_DAYS", default=30)
 # Solved tickets close by themselves after this many days (ARCHITECTURE.md life cycle).
 TICKET_AUTOCLOSE_DAYS = env.int("TICKET_AUTOCLOSE_DAYS", default=7)
+
+# --- Live updates and assignment (issue 11, W2) -----------------------------------------
+
+# Staff pages ask the server this often whether anything new arrived (new tickets,
+# customers' messages, the bell); W2 wants news within 5 seconds.
+LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=4)
+# Round-robin gives new tickets to agents whose staff pages were open this recently.
+ROUND_ROBIN_SEEN_MINUTES = env.int("ROUND_ROBIN_SEEN_MINUTES", default=10)
 
 # --- Mail -----------------------------------------------------------------------------
 

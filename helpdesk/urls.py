@@ -17,6 +17,7 @@ urlpatterns = [
     path("tickets/", include("tickets.urls.portal")),
     path("staff/manage/", include("tickets.sla.urls")),
     path("staff/canned/", include("tickets.canned.urls")),
+    path("staff/live/", include("tickets.live.urls")),
     path("staff/", include((staff_urls, "staff"))),
     path("files/", include("tickets.urls.files")),
     path("mail/", include("mailgateway.urls")),

@@ -53,6 +53,7 @@ class DepartmentAdmin(admin.ModelAdmin):
             _("In other languages"),
             {"fields": translation_field_names(Department), "classes": ["collapse"]},
         ),
+        (_("Assignment"), {"fields": ["round_robin", "round_robin_cap"]}),
     ]
     inlines = [DepartmentAddressInline, DepartmentMembershipInline]
 

@@ -51,6 +51,30 @@ class Department(models.Model):
             "to agents as rejected instead of opening a ticket."
         ),
     )
+    # Round-robin (issue 11): new tickets go in turn to the department's agents who are
+    # signed in and not away, each holding fewer open tickets than the cap.
+    round_robin = models.BooleanField(
+        _("assign new tickets by round-robin"),
+        default=False,
+        help_text=_(
+            "Each new ticket goes to the agent of this department with the fewest open "
+            "tickets among those signed in and not away."
+        ),
+    )
+    round_robin_cap = models.PositiveSmallIntegerField(
+        _("round-robin cap"),
+        default=20,
+        help_text=_("An agent with this many open tickets gets no more by round-robin."),
+    )
+    # Whom round-robin chose last: the next tie goes to the agent after him.
+    round_robin_last = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
 
     TRANSLATED = ("name", "sender_name", "signature")
 

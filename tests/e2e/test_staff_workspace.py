@@ -82,7 +82,7 @@ def test_controls_change_the_ticket_without_losing_the_reply_being_written(
     page.goto(f"/staff/tickets/{ticket.number}/")
     page.get_by_label("Message").fill("Half-written answer")
     page.locator("#control-priority").select_option(label="Urgent")
-    page.locator("#controls").get_by_role("button", name="Save").nth(2).click()
+    page.locator("#controls").get_by_role("button", name="Save changes").click()
     expect(page.locator("#timeline")).to_contain_text("priority Normal → Urgent")
     expect(page.locator("#ticket-head")).to_contain_text("Urgent")
     expect(page.get_by_label("Message")).to_have_value("Half-written answer")

@@ -60,6 +60,7 @@ def test_a_department_with_its_addresses_signature_and_agents(client, admin_user
             "sender_address": "billing@hosting.example",
             "signature": "--\nОтдел биллинга",
             "mail_policy": "anyone",
+            "round_robin_cap": "20",
             "addresses-TOTAL_FORMS": "1",
             "addresses-INITIAL_FORMS": "0",
             "addresses-0-address": "billing@hosting.example",

@@ -17,6 +17,11 @@ NOT_OFFERED = {
     ("accounts.Service", "customer"): "the inline's other owner",
     ("accounts.Service", "organization"): "the inline's other owner",
     ("accounts.Service", "created_at"): "inlines take the default; the Service admin offers it",
+    # Issue 11: how an agent's own browser signals new work is his choice, on his settings
+    # page; the administrator sees whether he is away and when he was last seen.
+    ("accounts.User", "sound_enabled"): "the agent's own setting (accounts:preferences)",
+    ("accounts.User", "sound_volume"): "the agent's own setting (accounts:preferences)",
+    ("accounts.User", "desktop_notifications"): "the agent's own setting (accounts:preferences)",
     # django-otp's own admins: its verification state, kept by django-otp itself.
     ("otp_totp.TOTPDevice", "last_t"): "django-otp's replay guard, set on each verified code",
     (

@@ -45,13 +45,14 @@ def test_a_department_is_added_with_its_mail_policy(signed_in, agent):
     data = {
         "name": "Биллинг", "slug": "billing", "is_active": "on", "sender_name": "Billing",
         "sender_address": "billing@hosting.example", "signature": "--\nОтдел биллинга",
-        "mail_policy": MailPolicy.REGISTERED,
+        "mail_policy": MailPolicy.REGISTERED, "round_robin": "on", "round_robin_cap": "5",
         **inline_rows("addresses", [{"address": "billing@hosting.example"}]),
         **inline_rows("memberships", [{"user": agent.pk, "role": "manager"}]),
     }  # fmt: skip
     post(signed_in, add_url(Department), data)
     billing = Department.objects.get(slug="billing")
     assert billing.mail_policy == MailPolicy.REGISTERED
+    assert (billing.round_robin, billing.round_robin_cap) == (True, 5)  # issue 11
     assert billing.sender_name == "Billing" and billing.signature == "--\nОтдел биллинга"
     assert list(billing.addresses.values_list("address", flat=True)) == ["billing@hosting.example"]
     assert billing.memberships.get().role == "manager"

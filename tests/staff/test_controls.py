@@ -140,9 +140,10 @@ def test_with_htmx_a_change_answers_with_the_parts_to_swap(client, agent, ticket
 
 
 def test_controls_are_plain_forms_too(client, agent, ticket):
+    """Issue 11: assignee, status, priority and department are one form now."""
     client.force_login(agent)
     html = client.get(reverse("staff:ticket", args=[ticket.number])).content.decode()
-    for name in ("ticket_assign", "ticket_take", "ticket_status", "ticket_priority", "ticket_move"):
+    for name in ("ticket_take", "ticket_update"):
         assert f'method="post" action="{reverse(f"staff:{name}", args=[ticket.number])}"' in html
 
 

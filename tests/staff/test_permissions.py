@@ -13,6 +13,7 @@ from django.urls import get_resolver, reverse
 from helpdesk.urls import staff_urls as urlpatterns
 from tests.canned.test_permissions import CANNED_URLS
 from tests.factories import open_ticket
+from tests.live.test_permissions import LIVE_URLS
 from tests.search.test_saved_views import SAVED_VIEW_URLS
 from tests.sla.test_manager_pages import SLA_URLS
 from tests.staff.conftest import seen
@@ -38,6 +39,7 @@ STAFF_URLS = {
     "ticket_priority": ("post", True),
     "ticket_move": ("post", True),
     "ticket_reopen": ("post", True),
+    "ticket_update": ("post", True),
     "ticket_presence": ("get", True),
     "ticket_requester_language": ("post", True),
     "ticket_split": ("post", True),
@@ -68,6 +70,7 @@ def valid_data(name: str, ticket, *, colleague, other_department) -> dict:
         "ticket_priority": {"priority": 3},
         "ticket_move": {"department": other_department.pk},
         "ticket_requester_language": {"language": "de"},
+        "ticket_update": {"assignee": colleague.pk, "status": Status.PENDING, "priority": 3},
         "customer_search": {"q": "Ив"},
         "search": {"q": "сервер"},
     }.get(name, {})
@@ -100,7 +103,8 @@ def test_the_matrix_covers_every_staff_url():
 def test_every_url_under_staff_is_in_a_matrix():
     """Features mounted under /staff/ bring their matrix: canned responses (R15) in
     tests/canned/test_permissions.py, the managers' pages (issue 10) in
-    tests/sla/test_manager_pages.py."""
+    tests/sla/test_manager_pages.py, live updates and the bell (issue 11) in
+    tests/live/test_permissions.py."""
     under_staff = {
         f"{include.namespace}:{pattern.name}"
         for include in get_resolver().url_patterns
@@ -110,7 +114,8 @@ def test_every_url_under_staff_is_in_a_matrix():
     staff = {f"staff:{name}" for name in [*STAFF_URLS, *REJECTED_MAIL_URLS, *SAVED_VIEW_URLS]}
     canned = {f"canned:{name}" for name in CANNED_URLS}
     manage = {f"sla:{name}" for name in SLA_URLS}
-    assert under_staff == staff | canned | manage
+    live = {f"live:{name}" for name in LIVE_URLS}
+    assert under_staff == staff | canned | manage | live
 
 
 @pytest.mark.parametrize("name", STAFF_URLS)

@@ -171,12 +171,13 @@ def test_the_list_costs_the_same_queries_for_any_number_of_mails(
     receive(plain(sender="one@example.org"))
     client.force_login(agent)
     # session, user, the navigation's count, the page of mail (departments in a subquery),
-    # whether he manages a department (issue 10)
-    with django_assert_num_queries(5):
+    # whether he manages a department (issue 10), the bell's count and the newest event the
+    # live poll starts from (issue 11)
+    with django_assert_num_queries(7):
         client.get(reverse("staff:rejected_mail_list"))
     for n in range(6):
         receive(plain(sender=f"more{n}@example.org"))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         response = client.get(reverse("staff:rejected_mail_list"))
     assert len(response.context["page"].items) == 7
 

@@ -24,6 +24,18 @@ EXPECTED = {
     "search.index": (events.IN_TRANSACTION, set()),
     "sla.escalation_mail": (events.AFTER_COMMIT, {EventVerb.ESCALATED}),
     "sla.bad_rating_mail": (events.AFTER_COMMIT, {EventVerb.RATED}),
+    # Issue 11: round-robin assigns a new ticket in its opening's transaction; the bell's
+    # notifications are written after the commit.
+    "live.round_robin": (events.IN_TRANSACTION, {EventVerb.OPENED}),
+    "live.notifications": (
+        events.AFTER_COMMIT,
+        {
+            EventVerb.ASSIGNED,
+            EventVerb.MESSAGE_ADDED,
+            EventVerb.NOTE_ADDED,
+            EventVerb.ESCALATED,
+        },
+    ),
 }
 
 

@@ -362,6 +362,46 @@ class PriorityForm(forms.Form):
     priority = forms.TypedChoiceField(label=_("Priority"), choices=Priority.choices, coerce=int)
 
 
+class WorkspaceForm(forms.Form):
+    """The ticket's one form (issue 11): assignee, status, priority and department together.
+
+    `changes()` gives only what differs from the ticket, as TICKET_ACTIONS' names. An
+    assignee field that was not sent (a former agent's disabled choice) changes nothing.
+    """
+
+    assignee: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        label=_("Assignee"), queryset=None, required=False, empty_label=_("Unassigned")
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=AGENT_STATUSES, required=False)
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), choices=Priority.choices, coerce=int, empty_value=None, required=False
+    )
+    department: forms.ModelChoiceField[Department] = forms.ModelChoiceField(
+        label=_("Department"), queryset=None, required=False
+    )
+
+    def __init__(self, *args, ticket: Ticket, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.ticket = ticket
+        assignee = cast(forms.ModelChoiceField, self.fields["assignee"])
+        assignee.queryset = selectors.assignable_agents(ticket)
+        department = cast(forms.ModelChoiceField, self.fields["department"])
+        department.queryset = selectors.active_departments()
+
+    def changes(self) -> dict[str, object]:
+        data, ticket = self.cleaned_data, self.ticket
+        found: dict[str, object] = {}
+        if "assignee" in self.data and data.get("assignee") != ticket.assignee:
+            found["assign"] = data.get("assignee")
+        if data.get("status") and data["status"] != ticket.status:
+            found["status"] = data["status"]
+        if data.get("priority") is not None and data["priority"] != ticket.priority:
+            found["priority"] = data["priority"]
+        if data.get("department") is not None and data["department"].pk != ticket.department_id:
+            found["move"] = data["department"]
+        return found
+
+
 class MoveForm(forms.Form):
     department: forms.ModelChoiceField[Department] = forms.ModelChoiceField(
         label=_("Department"), queryset=None

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
+
 from accounts.models import User
 from helpdesk.errors import ServiceError
 from tickets.models import Ticket
@@ -54,6 +56,29 @@ TICKET_ACTIONS: dict[str, Callable[[User, Ticket, Any], Ticket]] = {
         confirm_organizations=value.confirm_organizations,
     ),
 }
+
+
+# The order the workspace's one form applies its changes in: the move last, since it may
+# take the ticket out of the agent's departments (and its assignee off it).
+WORKSPACE_ORDER = ("priority", "status", "assign", "move")
+
+
+@transaction.atomic
+def ticket_update(*, actor: User, ticket: Ticket, changes: dict[str, Any]) -> list[str]:
+    """The workspace's one form (issue 11): assignee, status, priority and department at
+    once, each through its own service (and its own audit event), all or nothing.
+
+    `changes` maps action names of TICKET_ACTIONS to values; returns the actions applied.
+    """
+    unknown = set(changes) - set(WORKSPACE_ORDER)
+    if unknown:
+        raise ValueError(f"unknown actions {sorted(unknown)}")
+    applied = []
+    for action in WORKSPACE_ORDER:
+        if action in changes:
+            TICKET_ACTIONS[action](actor, ticket, changes[action])
+            applied.append(action)
+    return applied
 
 
 @dataclass(frozen=True)

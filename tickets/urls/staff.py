@@ -36,6 +36,7 @@ urlpatterns = [
     ),
     path("tickets/<int:number>/split/", links.ticket_split, name="ticket_split"),
     path("tickets/<int:number>/merge/", links.ticket_merge, name="ticket_merge"),
+    path("tickets/<int:number>/update/", controls.ticket_update_view, name="ticket_update"),
     path("tickets/<int:number>/presence/", presence.ticket_presence, name="ticket_presence"),
     path(
         "tickets/<int:number>/requester-language/",

@@ -31,9 +31,10 @@ from tickets.forms.staff import (
     PriorityForm,
     RequesterLanguageForm,
     StatusForm,
+    WorkspaceForm,
 )
 from tickets.models import Ticket
-from tickets.services.bulk import TICKET_ACTIONS
+from tickets.services.bulk import TICKET_ACTIONS, ticket_update
 from tickets.views.staff.workspace import render_workspace
 
 
@@ -73,6 +74,26 @@ def ticket_control(request: AuthenticatedHttpRequest, number: int, control: str)
     try:
         TICKET_ACTIONS[spec.action](request.user, ticket, value)
     except ServiceError as error:
+        return render_workspace(request, ticket, control_error=str(error))
+    if not access.can_work(request.user, ticket):
+        return _moved_away(request, ticket)
+    return redirect("staff:ticket", ticket.number)
+
+
+@agent_required
+@require_POST
+def ticket_update_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
+    """The one form of the ticket's controls (issue 11): every change it carries, at once;
+    a refusal changes nothing and comes back on the page."""
+    ticket = access.ticket_for(request.user, number)
+    form = WorkspaceForm(request.POST, ticket=ticket)
+    if not form.is_valid():
+        errors = [str(error) for field_errors in form.errors.values() for error in field_errors]
+        return render_workspace(request, ticket, control_error=" ".join(errors))
+    try:
+        ticket_update(actor=request.user, ticket=ticket, changes=form.changes())
+    except ServiceError as error:
+        ticket.refresh_from_db()
         return render_workspace(request, ticket, control_error=str(error))
     if not access.can_work(request.user, ticket):
         return _moved_away(request, ticket)

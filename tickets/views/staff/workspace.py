@@ -33,12 +33,17 @@ def render_workspace(
     """The ticket page; also re-rendered with a form's errors or the collision warning."""
     seen = selectors.ticket_last_event_id(ticket)
     assignees = list(selectors.assignable_agents(ticket))
+    # The composer stays in the mode of the last submit (issue 11); on a closed ticket only
+    # a note can be written until it is reopened, and the box says so before any typing.
+    note_mode = ticket.is_closed or request.GET.get("kind") == ReplyForm.KIND_NOTE
+    kind = ReplyForm.KIND_NOTE if note_mode else ReplyForm.KIND_REPLY
     context = {
         "nav": "ticket",
         "ticket": ticket,
         "timeline": selectors.ticket_timeline(request.user, ticket),
         "card": selectors.requester_card(request.user, ticket),
-        "reply_form": reply_form or ReplyForm(initial={"seen": seen}),
+        "reply_form": reply_form or ReplyForm(initial={"seen": seen, "kind": kind}),
+        "may_reopen": ticket.is_closed and access.may_reopen(request.user, ticket),
         "assignees": assignees,
         # A former or outside assignee is shown, but cannot be chosen again.
         "assignee_elsewhere": ticket.assignee is not None and ticket.assignee not in assignees,
@@ -129,4 +134,5 @@ def ticket_reply(request: AuthenticatedHttpRequest, number: int) -> HttpResponse
     except ServiceError as error:
         form.add_error(None, error.message)
         return render_workspace(request, ticket, reply_form=form)
-    return redirect(reverse("staff:ticket", args=[ticket.number]) + f"#message-{message.pk}")
+    mode = "?kind=note" if form.is_note else ""
+    return redirect(reverse("staff:ticket", args=[ticket.number]) + f"{mode}#message-{message.pk}")
