@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "tickets.sla",
     "tickets.canned",
     "tickets.search",
+    "tickets.fields",
     "mailgateway",
     "mailgateway.outbound",
 ]

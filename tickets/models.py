@@ -364,6 +364,8 @@ class Message(models.Model):
     # without his token or a DMARC pass (filed as a note), a customer found by the
     # subject tag alone. Agents see it marked "unverified sender".
     sender_verified = models.BooleanField(_("sender verified"), default=True)
+    # Minutes the agent spent on this reply or note (issue 11), when he said so.
+    time_spent = models.PositiveIntegerField(_("time spent (minutes)"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -445,6 +447,9 @@ class EventVerb(models.TextChoices):
     PARTICIPANT_ADDED = "participant_added", _("added a participant")
     # An SLA due time came close or passed (issue 10, R17); the actor is the helpdesk.
     ESCALATED = "escalated", _("escalated the ticket")
+    # Tags and custom fields (issue 11).
+    TAGS_CHANGED = "tags_changed", _("changed the tags")
+    FIELDS_CHANGED = "fields_changed", _("changed the custom fields")
 
 
 class TicketEvent(models.Model):

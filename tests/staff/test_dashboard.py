@@ -111,10 +111,11 @@ def test_the_number_of_queries_does_not_grow_with_the_tickets(
     client.force_login(agent)
     # session, user, then count + rows for three panels and the rows of the fourth, the
     # navigation's count of rejected mail and whether he manages a department (issue 10),
-    # and his own figures: replies, solved, first responses, ratings (grouped queries).
-    with django_assert_num_queries(15):
+    # and his own figures: replies, time spent (issue 11), solved, first responses, ratings
+    # (grouped queries).
+    with django_assert_num_queries(16):
         client.get(reverse("staff:dashboard"))
     make_tickets(department, 12)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         response = client.get(reverse("staff:dashboard"))
     assert len(response.context["lists"]["recent"].tickets) == selectors.DASHBOARD_ROWS

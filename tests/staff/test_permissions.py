@@ -17,6 +17,7 @@ from tests.sla.test_manager_pages import SLA_URLS
 from tests.staff.conftest import seen
 from tests.staff.test_rejected_mail_pages import REJECTED_MAIL_URLS
 from tickets import services
+from tickets.fields.models import FieldDefinition
 from tickets.models import Status, TicketEvent
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,8 @@ STAFF_URLS = {
     "ticket_move": ("post", True),
     "ticket_reopen": ("post", True),
     "ticket_presence": ("get", True),
+    "ticket_tags": ("post", True),
+    "ticket_fields": ("post", True),
 }
 TICKET_URLS = [name for name, (_method, about_ticket) in STAFF_URLS.items() if about_ticket]
 LIST_URLS = [name for name, (_method, about_ticket) in STAFF_URLS.items() if not about_ticket]
@@ -48,8 +51,18 @@ def url(name: str, ticket) -> str:
     return reverse(f"staff:{name}", args=args)
 
 
+def _plan_field(ticket) -> FieldDefinition:
+    """A custom field of the ticket's department (issue 11)."""
+    field, _created = FieldDefinition.objects.get_or_create(
+        department=ticket.department, key="plan", defaults={"name": "Plan", "kind": "text"}
+    )
+    return field
+
+
 def valid_data(name: str, ticket, *, colleague, other_department) -> dict:
     """What the page's own form would send, so that the action succeeds."""
+    if name == "ticket_fields":
+        return {f"field_{_plan_field(ticket).pk}": "VPS cs1234"}
     return {
         "queue_bulk": {"ticket": [ticket.number], "action": "priority", "priority": 4},
         "ticket_reply": {"kind": "reply", "body": "Проверяем.", "seen": seen(ticket)},
@@ -57,6 +70,7 @@ def valid_data(name: str, ticket, *, colleague, other_department) -> dict:
         "ticket_status": {"status": Status.PENDING},
         "ticket_priority": {"priority": 3},
         "ticket_move": {"department": other_department.pk},
+        "ticket_tags": {"tags": "vip, сервер"},
         "customer_search": {"q": "Ив"},
         "search": {"q": "сервер"},
     }.get(name, {})

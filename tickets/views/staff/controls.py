@@ -1,4 +1,5 @@
-"""The ticket's controls: take it, assignee, status, priority, department, reopen (R10, R11).
+"""The ticket's controls: take it, assignee, status, priority, department, reopen (R10, R11),
+tags and custom fields (issue 11).
 
 One view serves them all. Each control names the form that parses its value and the
 change it makes in the bulk actions' table (`services.bulk.TICKET_ACTIONS`), so the
@@ -24,7 +25,15 @@ from accounts.decorators import agent_required
 from helpdesk.errors import ServiceError
 from helpdesk.http import AuthenticatedHttpRequest
 from tickets import access
-from tickets.forms.staff import ACTION_FIELDS, AssignForm, MoveForm, PriorityForm, StatusForm
+from tickets.forms.staff import (
+    ACTION_FIELDS,
+    AssignForm,
+    FieldsForm,
+    MoveForm,
+    PriorityForm,
+    StatusForm,
+    TagsForm,
+)
 from tickets.models import Ticket
 from tickets.services.bulk import TICKET_ACTIONS
 from tickets.views.staff.workspace import render_workspace
@@ -48,6 +57,8 @@ CONTROLS = {
     "priority": Control("priority", lambda data, ticket: PriorityForm(data)),
     "move": Control("move", lambda data, ticket: MoveForm(data)),
     "reopen": Control("reopen", _no_value),
+    "tags": Control("tags", lambda data, ticket: TagsForm(data)),
+    "fields": Control("fields", lambda data, ticket: FieldsForm(data, ticket=ticket)),
 }
 
 
