@@ -218,6 +218,13 @@ def tags_input(**attrs: str) -> forms.TextInput:
     return forms.TextInput(attrs={"list": "tag-suggestions", "autocomplete": "off", **attrs})
 
 
+class CustomFieldChoice(forms.ModelChoiceField):
+    """Custom fields of several departments: each named with its department."""
+
+    def label_from_instance(self, obj: FieldDefinition) -> str:
+        return f"{obj.department.name}: {obj.name}"
+
+
 class BulkActionForm(forms.Form):
     """One change for every ticked ticket: assign, status, priority or department."""
 
@@ -252,7 +259,7 @@ class BulkActionForm(forms.Form):
     tags = forms.CharField(
         label=_("Tags, separated by commas"), required=False, max_length=2000, widget=tags_input()
     )
-    custom_field: forms.ModelChoiceField[FieldDefinition] = forms.ModelChoiceField(
+    custom_field: forms.ModelChoiceField[FieldDefinition] = CustomFieldChoice(
         label=_("Custom field"), queryset=None, required=False, empty_label="—"
     )
     field_value = forms.CharField(label=_("Value"), required=False, max_length=500)
@@ -272,9 +279,7 @@ class BulkActionForm(forms.Form):
         ]
         departments = selectors.active_departments()
         cast(forms.ModelChoiceField, self.fields["department"]).queryset = departments
-        fields = cast(forms.ModelChoiceField, self.fields["custom_field"])
-        fields.queryset = user_fields(user)
-        fields.label_from_instance = lambda field: f"{field.department.name}: {field.name}"
+        cast(forms.ModelChoiceField, self.fields["custom_field"]).queryset = user_fields(user)
 
     def clean(self) -> dict:
         super().clean()
@@ -399,18 +404,20 @@ class TagsForm(forms.Form):
 
 
 def _custom_form_field(field: FieldDefinition) -> forms.Field:
-    common = {"label": field.name, "required": False}
+    """A form field for the kind; the values are judged by value_parse() in clean()."""
     kind = FieldKind(field.kind)
     if kind == FieldKind.CHECKBOX:
-        return forms.BooleanField(**common)
+        return forms.BooleanField(label=field.name, required=False)
     if kind == FieldKind.CHOICE:
         choices = [("", "—"), *((choice, choice) for choice in field.choice_list)]
-        return forms.ChoiceField(choices=choices, **common)
-    if kind == FieldKind.DATE:
-        return forms.CharField(widget=forms.DateInput(attrs={"type": "date"}), **common)
-    if kind == FieldKind.NUMBER:
-        return forms.CharField(widget=forms.TextInput(attrs={"inputmode": "decimal"}), **common)
-    return forms.CharField(max_length=500, **common)
+        return forms.ChoiceField(label=field.name, required=False, choices=choices)
+    widgets = {
+        FieldKind.DATE: forms.DateInput(attrs={"type": "date"}),
+        FieldKind.NUMBER: forms.TextInput(attrs={"inputmode": "decimal"}),
+    }
+    return forms.CharField(
+        label=field.name, required=False, max_length=500, widget=widgets.get(kind, forms.TextInput)
+    )
 
 
 class FieldsForm(forms.Form):
