@@ -204,3 +204,19 @@ def test_customers_search_only_visible_fields(client, agent, customer, ticket, f
     for q in ("field:secret=difficult", "difficult"):
         html = client.get(reverse("portal:tickets"), {"q": q}).content.decode()
         assert ticket.subject not in html, q
+
+
+def test_an_unticked_checkbox_is_no_value_and_found_by_no(
+    client, agent, customer, department, fields
+):
+    ticked = open_ticket(customer, department, subject="Ticked")
+    unticked = open_ticket(customer, department, subject="Unticked")
+    ticket_fields_set(actor=agent, ticket=ticked, values={fields["backup"]: "yes"})
+    client.force_login(agent)
+    # Saving the workspace's fields unchanged, the box unticked: nothing changes.
+    post_fields(client, unticked, fields, plan="")
+    assert not unticked.events.filter(verb=EventVerb.FIELDS_CHANGED).exists()
+    response = client.get(reverse("staff:search"), {"q": "field:backup=no"})
+    assert [t.number for t in response.context["page"].items] == [unticked.number]
+    post_fields(client, ticked, fields)  # unticked in the form: the tick goes
+    assert values(ticked)["backup"] is None

@@ -131,15 +131,16 @@ def _date(field: FieldDefinition, raw: Any) -> date | None:
 
 
 def _flag(field: FieldDefinition, raw: Any) -> bool | None:
+    """A checkbox is ticked (True) or not (None, no value stored): "no" is not ticked."""
     if isinstance(raw, bool):
-        return raw
+        return True if raw else None
     value = str(raw).strip().casefold()
     if not value:
         return None
     if value in TRUE_WORDS:
         return True
     if value in FALSE_WORDS:
-        return False
+        return None
     raise ValidationError(
         _("%(field)s: “%(value)s” is neither yes nor no.")
         % {"field": field.name, "value": value[:50]}

@@ -210,6 +210,7 @@ def _field_condition(user: User, key: str, wanted: str, errors: list[str]) -> Q:
         errors.append(_("No custom field has the key “%(key)s”.") % {"key": key})
         return Q(pk__in=[])
     matches = Q(pk__in=[])
+    unticked = Q(pk__in=[])  # field:backup=no: the department's tickets without the tick
     problems = []
     for definition in found:
         if not wanted:
@@ -220,14 +221,17 @@ def _field_condition(user: User, key: str, wanted: str, errors: list[str]) -> Q:
         except ValidationError as error:
             problems.extend(error.messages)
             continue
-        if definition.kind == FieldKind.TEXT and isinstance(value, str):
+        if definition.kind == FieldKind.CHECKBOX and value is None:
+            ticked = FieldValue.objects.filter(ticket=OuterRef("pk"), field=definition)
+            unticked |= Q(department=definition.department_id) & ~Q(Exists(ticked))
+        elif definition.kind == FieldKind.TEXT and isinstance(value, str):
             matches |= Q(field=definition) & contains_any_case("text", value)
         else:
             matches |= Q(field=definition, **{value_column(definition): value})
     if problems and len(problems) == len(found):
         errors.extend(dict.fromkeys(problems))
         return Q(pk__in=[])
-    return Q(Exists(FieldValue.objects.filter(matches, ticket=OuterRef("pk"))))
+    return Q(Exists(FieldValue.objects.filter(matches, ticket=OuterRef("pk")))) | unticked
 
 
 def _assignee(user: User, wanted: str) -> Q:
