@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "tickets.canned",
     "tickets.search",
     "tickets.live",
+    "tickets.fields",
     "mailgateway",
     "mailgateway.outbound",
 ]

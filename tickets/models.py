@@ -457,6 +457,8 @@ class Message(models.Model):
         blank=True,
         related_name="split_source",
     )
+    # Minutes the agent spent on this reply or note (issue 11), when he said so.
+    time_spent = models.PositiveIntegerField(_("time spent (minutes)"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -544,6 +546,9 @@ class EventVerb(models.TextChoices):
     SPLIT = "split", _("split a message into a new ticket")
     MERGED = "merged", _("merged the ticket into another")
     MERGED_FROM = "merged_from", _("merged another ticket into this one")
+    # Tags and custom fields (issue 11).
+    TAGS_CHANGED = "tags_changed", _("changed the tags")
+    FIELDS_CHANGED = "fields_changed", _("changed the custom fields")
 
 
 class TicketEvent(models.Model):

@@ -65,7 +65,7 @@
     label.textContent = ticked ? label.dataset.some.replace("{count}", ticked) : label.dataset.none;
     var action = form.querySelector('select[name="action"]').value;
     form.querySelectorAll(".bulk-value").forEach(function (value) {
-      value.classList.toggle("shown", value.dataset.for === action);
+      value.classList.toggle("shown", value.dataset.for.split(" ").indexOf(action) !== -1);
     });
   }
 

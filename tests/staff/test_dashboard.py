@@ -112,10 +112,11 @@ def test_the_number_of_queries_does_not_grow_with_the_tickets(
     # session, user, then count + rows for three panels and the rows of the fourth, the
     # navigation's count of rejected mail and whether he manages a department (issue 10),
     # and his own figures: replies, solved, first responses, ratings (grouped queries);
-    # the bell's unread count and the newest event the live poll starts from (issue 11).
-    with django_assert_num_queries(17):
+    # the bell's unread count and the newest event the live poll starts from (issue 11);
+    # time spent (issue 11).
+    with django_assert_num_queries(18):
         client.get(reverse("staff:dashboard"))
     make_tickets(department, 12)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         response = client.get(reverse("staff:dashboard"))
     assert len(response.context["lists"]["recent"].tickets) == selectors.DASHBOARD_ROWS

@@ -19,6 +19,7 @@ from tests.sla.test_manager_pages import SLA_URLS
 from tests.staff.conftest import seen
 from tests.staff.test_rejected_mail_pages import REJECTED_MAIL_URLS
 from tickets import services
+from tickets.fields.models import FieldDefinition
 from tickets.models import MessageKind, Status, Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +45,8 @@ STAFF_URLS = {
     "ticket_requester_language": ("post", True),
     "ticket_split": ("post", True),
     "ticket_merge": ("post", True),
+    "ticket_tags": ("post", True),
+    "ticket_fields": ("post", True),
 }
 TICKET_URLS = [name for name, (_method, about_ticket) in STAFF_URLS.items() if about_ticket]
 LIST_URLS = [name for name, (_method, about_ticket) in STAFF_URLS.items() if not about_ticket]
@@ -54,6 +57,14 @@ def url(name: str, ticket) -> str:
     return reverse(f"staff:{name}", args=args)
 
 
+def _plan_field(ticket) -> FieldDefinition:
+    """A custom field of the ticket's department (issue 11)."""
+    field, _created = FieldDefinition.objects.get_or_create(
+        department=ticket.department, key="plan", defaults={"name": "Plan", "kind": "text"}
+    )
+    return field
+
+
 def valid_data(name: str, ticket, *, colleague, other_department) -> dict:
     """What the page's own form would send, so that the action succeeds."""
     if name == "ticket_split":
@@ -62,6 +73,8 @@ def valid_data(name: str, ticket, *, colleague, other_department) -> dict:
     if name == "ticket_merge":
         target = Ticket.objects.filter(subject=MERGE_TARGET).first()
         return {"merge_into": target.number if target else 1}
+    if name == "ticket_fields":
+        return {f"field_{_plan_field(ticket).pk}": "VPS cs1234"}
     return {
         "queue_bulk": {"ticket": [ticket.number], "action": "priority", "priority": 4},
         "ticket_reply": {"kind": "reply", "body": "Проверяем.", "seen": seen(ticket)},
@@ -71,6 +84,7 @@ def valid_data(name: str, ticket, *, colleague, other_department) -> dict:
         "ticket_move": {"department": other_department.pk},
         "ticket_requester_language": {"language": "de"},
         "ticket_update": {"assignee": colleague.pk, "status": Status.PENDING, "priority": 3},
+        "ticket_tags": {"tags": "vip, сервер"},
         "customer_search": {"q": "Ив"},
         "search": {"q": "сервер"},
     }.get(name, {})

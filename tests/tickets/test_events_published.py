@@ -17,6 +17,8 @@ from tests.factories import AgentFactory, CustomerFactory, open_ticket
 from tests.mailgateway.conftest import receive
 from tests.mailgateway.mails import plain
 from tickets import events, services
+from tickets.fields import services as field_services
+from tickets.fields.models import FieldDefinition, FieldKind
 from tickets.models import Department, EventVerb, Status, Ticket, TicketEvent
 from tickets.services.bulk import tickets_bulk_apply
 
@@ -78,6 +80,17 @@ def _second_ticket_of_a_stranger(w: World) -> None:
 MERGED_FROM = (EventVerb.MERGED_FROM, set(), {"ticket", "messages", "waiting"}, False)
 MERGE_CLOSED = (EventVerb.CLOSED, STATUS, STATUS, False)
 MERGED = (EventVerb.MERGED, set(), {"ticket", "messages"}, False)
+
+
+def _tagged(w: World) -> None:
+    field_services.ticket_tags_add(actor=w.agent, ticket=w.ticket, names=["vip", "сервер"])
+
+
+def _field(w: World) -> FieldDefinition:
+    field, _created = FieldDefinition.objects.get_or_create(
+        department=w.department, key="plan", defaults={"name": "Plan", "kind": FieldKind.TEXT}
+    )
+    return field
 
 
 def _solved_long_ago(w: World) -> None:
@@ -239,6 +252,42 @@ CASES: list[tuple[str, Callable | None, Callable, list[tuple]]] = [
         _second_ticket_of_a_stranger,
         lambda w: _merge(w, confirm_organizations=True),
         [PARTICIPANT, MERGED_FROM, MERGE_CLOSED, MERGED],
+    ),
+    (
+        "ticket_tags_set",
+        _tagged,
+        lambda w: field_services.ticket_tags_set(
+            actor=w.agent, ticket=w.ticket, names=["VIP", "urgent"]
+        ),
+        [(EventVerb.TAGS_CHANGED, {"tags"}, {"tags", "added", "removed"}, False)],
+    ),
+    (
+        "ticket_tags_add",
+        None,
+        lambda w: field_services.ticket_tags_add(actor=w.agent, ticket=w.ticket, names=["vip"]),
+        [(EventVerb.TAGS_CHANGED, {"tags"}, {"tags", "added", "removed"}, False)],
+    ),
+    (
+        "ticket_tags_remove",
+        _tagged,
+        lambda w: field_services.ticket_tags_remove(actor=w.agent, ticket=w.ticket, names=["VIP"]),
+        [(EventVerb.TAGS_CHANGED, {"tags"}, {"tags", "added", "removed"}, False)],
+    ),
+    (
+        "ticket_fields_set",
+        None,
+        lambda w: field_services.ticket_fields_set(
+            actor=w.agent, ticket=w.ticket, values={_field(w): "VPS cs1234"}
+        ),
+        [(EventVerb.FIELDS_CHANGED, {"fields"}, {"fields"}, False)],
+    ),
+    (
+        "tickets_bulk_apply tag_add",
+        None,
+        lambda w: tickets_bulk_apply(
+            actor=w.agent, tickets=[w.ticket], action="tag_add", value=["vip"]
+        ),
+        [(EventVerb.TAGS_CHANGED, {"tags"}, {"tags", "added", "removed"}, False)],
     ),
     (
         "mail appended by the gateway, with a person in Cc",

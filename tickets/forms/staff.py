@@ -14,8 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organization, Role, User
 from tickets import access, selectors
 from tickets.canned.fields import CannedFilesField
+from tickets.fields.models import TAG_MAX_LENGTH, FieldDefinition, FieldKind
+from tickets.fields.selectors import department_fields, user_fields
+from tickets.fields.values import Typed, tag_name_clean, tag_names_split, value_parse
 from tickets.models import Channel, Department, Message, Priority, RatingScore, Status, Ticket
 from tickets.services.bulk import MergeInto
+from tickets.services.common import TIME_SPENT_MAX
 from tickets.uploads import NewAttachment, allowed_kinds_label, check_upload
 
 SUBJECT_MAX = 255
@@ -125,6 +129,12 @@ class QueueFilterForm(forms.Form):
     sla = forms.ChoiceField(label=_("Service level"), choices=SLA_CHOICES, required=False)
     rating = forms.ChoiceField(label=_("Rating"), choices=RATING_CHOICES, required=False)
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
+    tag = forms.CharField(
+        label=_("Tag"),
+        required=False,
+        max_length=TAG_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"list": "tag-suggestions", "autocomplete": "off"}),
+    )
     requester = forms.ModelChoiceField(
         queryset=User.objects.filter(role=Role.CUSTOMER), required=False, widget=forms.HiddenInput
     )
@@ -162,6 +172,7 @@ class QueueFilterForm(forms.Form):
             sort=data.get("sort") or "activity",
             sla=data.get("sla") or "",
             rating=data.get("rating") or "",
+            tag=(data.get("tag") or "").strip(),
         )
 
 
@@ -186,7 +197,33 @@ ACTION_FIELDS = {
     "status": "status",
     "priority": "priority",
     "move": "department",
+    "tags": "tags",
+    "fields": "fields",
 }
+
+
+def tag_names_field_clean(raw: str) -> list[str]:
+    """The tags typed in a box, comma-separated: each checked, every error at once."""
+    names, errors = [], []
+    for part in tag_names_split(raw):
+        try:
+            names.append(tag_name_clean(part))
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    return names
+
+
+def tags_input(**attrs: str) -> forms.TextInput:
+    return forms.TextInput(attrs={"list": "tag-suggestions", "autocomplete": "off", **attrs})
+
+
+class CustomFieldChoice(forms.ModelChoiceField):
+    """Custom fields of several departments: each named with its department."""
+
+    def label_from_instance(self, obj: FieldDefinition) -> str:
+        return f"{obj.department.name}: {obj.name}"
 
 
 class BulkActionForm(forms.Form):
@@ -198,6 +235,9 @@ class BulkActionForm(forms.Form):
         ("priority", _("Set priority")),
         ("move", _("Move to department")),
         ("merge", _("Merge into ticket")),
+        ("tag_add", _("Add tags")),
+        ("tag_remove", _("Remove tags")),
+        ("field", _("Set a custom field")),
     ]
 
     ticket = TicketNumbersField(
@@ -225,6 +265,13 @@ class BulkActionForm(forms.Form):
         label=_("Merge even when the requesters belong to different organizations"),
         required=False,
     )
+    tags = forms.CharField(
+        label=_("Tags, separated by commas"), required=False, max_length=2000, widget=tags_input()
+    )
+    custom_field: forms.ModelChoiceField[FieldDefinition] = CustomFieldChoice(
+        label=_("Custom field"), queryset=None, required=False, empty_label="—"
+    )
+    field_value = forms.CharField(label=_("Value"), required=False, max_length=500)
     # The queue's query string, to go back to the same queue afterwards.
     query = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -241,11 +288,29 @@ class BulkActionForm(forms.Form):
         ]
         departments = selectors.active_departments()
         cast(forms.ModelChoiceField, self.fields["department"]).queryset = departments
+        cast(forms.ModelChoiceField, self.fields["custom_field"]).queryset = user_fields(user)
 
     def clean(self) -> dict:
         super().clean()
         data = self.cleaned_data
         action = data.get("action")
+        if action in ("tag_add", "tag_remove"):
+            try:
+                data["value"] = tag_names_field_clean(data.get("tags") or "")
+            except ValidationError as error:
+                self.add_error("tags", error)
+            else:
+                if not data["value"]:
+                    self.add_error("tags", _("Type at least one tag."))
+        elif action == "field":
+            field = data.get("custom_field")
+            if field is None:
+                self.add_error("custom_field", _("Choose the field."))
+            else:
+                try:
+                    data["value"] = (field, value_parse(field, data.get("field_value") or ""))
+                except ValidationError as error:
+                    self.add_error("field_value", error)
         if action == "assign":
             choice = data.get("assignee")
             if not choice:
@@ -321,6 +386,13 @@ class ReplyForm(forms.Form):
     then = forms.ChoiceField(choices=THEN_CHOICES, required=False)
     # The latest audit event the agent had seen when he wrote (the stale-page check).
     seen = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    time_spent = forms.IntegerField(
+        label=_("Time spent (minutes)"),
+        required=False,
+        min_value=0,
+        max_value=TIME_SPENT_MAX,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "minutes"}),
+    )
 
     def clean_attachments(self) -> list[NewAttachment]:
         return checked_attachments(self.cleaned_data.get("attachments") or [])
@@ -352,6 +424,70 @@ class AssignForm(forms.Form):
         agents = selectors.assignable_agents(ticket)
         cast(forms.ModelChoiceField, self.fields["assignee"]).queryset = agents
         self.fields["assignee"].initial = ticket.assignee_id
+
+
+class TagsForm(forms.Form):
+    """The ticket's tags, comma-separated: what the box holds becomes the ticket's tags."""
+
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        max_length=2000,
+        widget=tags_input(id="control-tags"),
+        help_text=_("Separated by commas."),
+    )
+
+    def clean_tags(self) -> list[str]:
+        return tag_names_field_clean(self.cleaned_data.get("tags") or "")
+
+
+def _custom_form_field(field: FieldDefinition) -> forms.Field:
+    """A form field for the kind; the values are judged by value_parse() in clean()."""
+    kind = FieldKind(field.kind)
+    if kind == FieldKind.CHECKBOX:
+        return forms.BooleanField(label=field.name, required=False)
+    if kind == FieldKind.CHOICE:
+        choices = [("", "—"), *((choice, choice) for choice in field.choice_list)]
+        return forms.ChoiceField(label=field.name, required=False, choices=choices)
+    widgets = {
+        FieldKind.DATE: forms.DateInput(attrs={"type": "date"}),
+        FieldKind.NUMBER: forms.TextInput(attrs={"inputmode": "decimal"}),
+    }
+    return forms.CharField(
+        label=field.name, required=False, max_length=500, widget=widgets.get(kind, forms.TextInput)
+    )
+
+
+class FieldsForm(forms.Form):
+    """The custom fields of the ticket's department; each value checked by its kind."""
+
+    def __init__(self, *args, ticket: Ticket, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.definitions = {
+            f"field_{field.pk}": field for field in department_fields(ticket.department_id)
+        }
+        for name, field in self.definitions.items():
+            self.fields[name] = _custom_form_field(field)
+            if field.required and field.kind != FieldKind.CHECKBOX:
+                self.fields[name].widget.attrs["aria-required"] = "true"
+
+    def clean(self) -> dict:
+        super().clean()
+        values: dict[FieldDefinition, Typed] = {}
+        for name, field in self.definitions.items():
+            if name not in self.cleaned_data:
+                continue
+            try:
+                value = value_parse(field, self.cleaned_data[name])
+            except ValidationError as error:
+                self.add_error(name, error)
+                continue
+            if value is None and field.required and field.kind != FieldKind.CHECKBOX:
+                self.add_error(name, gettext("%(field)s is required.") % {"field": field.name})
+                continue
+            values[field] = value
+        self.cleaned_data["fields"] = values
+        return self.cleaned_data
 
 
 class StatusForm(forms.Form):

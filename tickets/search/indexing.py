@@ -1,7 +1,8 @@
 """Index upkeep: each ticket's document is rebuilt inside the transaction that changed it.
 
 An in-transaction subscriber of the event stream (tickets/events.py): a ticket is found the
-moment it is saved, and a failure of the index rolls the change back. Every verb that may
+moment it is saved, and a failure of the index rolls the change back. Tags and the text of
+custom fields are indexed with the internal notes (agents only). Every verb that may
 change searched text rebuilds the document (verbs added later, such as a subject edit,
 a split or a merge, do so too); verbs that change only a ticket's state leave it as is.
 `tickets_reindex()` is also what `manage.py search_reindex` runs.
@@ -40,6 +41,8 @@ def tickets_for_indexing(ids: Iterable[int] | None = None):
         tickets = tickets.filter(pk__in=list(ids))
     return tickets.prefetch_related(
         "participants",
+        "tag_links__tag",
+        "field_values__field",
         Prefetch(
             "messages",
             queryset=Message.objects.only("ticket_id", "kind", "body_text", "created_at")
@@ -70,6 +73,12 @@ def document(ticket: Ticket) -> Document:
             public.append(message.body_text)
             public_files.extend(files)
     meta = [*_people(ticket), *public_files]
+    # Tags and custom field values are the agents' (issue 11): searched with the notes,
+    # which customers never search.
+    notes.extend(link.tag.name for link in ticket.tag_links.all())
+    notes.extend(
+        value.text for value in ticket.field_values.all() if value.text and value.field.is_active
+    )
     return Document(
         ticket_id=ticket.pk,
         meta=text.fold("\n".join(meta)),

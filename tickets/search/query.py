@@ -13,6 +13,8 @@
     after:2026-01-31, before:31.01.2026, after:7d   created after/before (days, weeks, months ago)
     has:attachment   with an attached file
     is:note          the words in internal notes (agents)
+    tag:vip          tickets with this tag, any case (agents; issue 11)
+    field:os=linux   a custom field's value, by the field's key (field:os: any value)
     #123 or 123      the ticket with this number, opened directly when it is in reach
 
 Never raises: whatever is typed, the result is a query, possibly with `errors` (translated
@@ -42,7 +44,7 @@ DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y.%m.%d")
 
 OPERATORS = {
     *("from", "assignee", "dept", "status", "priority", "channel"),
-    *("before", "after", "has", "is"),
+    *("before", "after", "has", "is", "tag", "field"),
 }
 
 
@@ -70,6 +72,9 @@ class Query:
     before: date | None = None
     has_attachment: bool = False
     in_notes: bool = False
+    tags: list[str] = field(default_factory=list)
+    # (field key, wanted value; "" for any value)
+    fields: list[tuple[str, str]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -130,6 +135,17 @@ def _operator(query: Query, name: str, value: str) -> None:
             query.has_attachment = True
         else:
             query.errors.append(_("Unknown has: value “%(value)s”.") % {"value": value})
+    elif name == "tag":
+        query.tags.append(value)
+    elif name == "field":
+        key, _sep, wanted = value.partition("=")
+        if not key.strip():
+            query.errors.append(
+                _("Write field:key=value, for example field:os=linux: “%(value)s”.")
+                % {"value": value}
+            )
+        else:
+            query.fields.append((key.strip().lower(), wanted.strip()))
     elif name == "is":
         if value.lower() in {"note", "notes"}:
             query.in_notes = True

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -19,6 +20,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import STAFF_ROLES, User
 from tickets import access
+from tickets.fields.models import FieldDefinition, FieldKind, FieldValue, TicketTag
+from tickets.fields.values import tag_key, value_column, value_parse
 from tickets.keyset import SortKey
 from tickets.models import (
     INTERNAL_KINDS,
@@ -176,7 +179,61 @@ def _operator_conditions(user: User, query: Query, errors: list[str]) -> Q:
         if not user.is_agent:
             files = files.exclude(message__kind__in=INTERNAL_KINDS)
         condition &= Q(Exists(files))
+    if query.tags:
+        condition &= _tag_conditions(user, query.tags, errors)
+    for key, wanted in query.fields:
+        condition &= _field_condition(user, key, wanted, errors)
     return condition
+
+
+def _tag_conditions(user: User, tags: list[str], errors: list[str]) -> Q:
+    """tag:NAME, each tag required; tags are the agents' own, never searched by customers."""
+    if not user.is_agent:
+        errors.append(_("Tags are for agents only."))
+        return Q(pk__in=[])
+    condition = Q()
+    for name in tags:
+        links = TicketTag.objects.filter(ticket=OuterRef("pk"), tag__key=tag_key(name.strip()))
+        condition &= Q(Exists(links))
+    return condition
+
+
+def _field_condition(user: User, key: str, wanted: str, errors: list[str]) -> Q:
+    """field:key=value over the fields of that key the user may read: an agent's
+    departments' fields, a customer's fields shown to customers. Each field judges the
+    value by its kind (a number, a date...); text fields match a part of the text."""
+    fields = FieldDefinition.objects.filter(key=key, is_active=True)
+    if user.is_agent:
+        fields = fields.filter(department__in=access.departments_for(user))
+    else:
+        fields = fields.filter(visible_to_customer=True)
+    found = list(fields)
+    if not found:
+        errors.append(_("No custom field has the key “%(key)s”.") % {"key": key})
+        return Q(pk__in=[])
+    matches = Q(pk__in=[])
+    unticked = Q(pk__in=[])  # field:backup=no: the department's tickets without the tick
+    problems = []
+    for definition in found:
+        if not wanted:
+            matches |= Q(field=definition)
+            continue
+        try:
+            value = value_parse(definition, wanted)
+        except ValidationError as error:
+            problems.extend(error.messages)
+            continue
+        if definition.kind == FieldKind.CHECKBOX and value is None:
+            ticked = FieldValue.objects.filter(ticket=OuterRef("pk"), field=definition)
+            unticked |= Q(department=definition.department_id) & ~Q(Exists(ticked))
+        elif definition.kind == FieldKind.TEXT and isinstance(value, str):
+            matches |= Q(field=definition) & contains_any_case("text", value)
+        else:
+            matches |= Q(field=definition, **{value_column(definition): value})
+    if problems and len(problems) == len(found):
+        errors.extend(dict.fromkeys(problems))
+        return Q(pk__in=[])
+    return Q(Exists(FieldValue.objects.filter(matches, ticket=OuterRef("pk")))) | unticked
 
 
 def _assignee(user: User, wanted: str) -> Q:

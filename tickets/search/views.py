@@ -13,6 +13,7 @@ from accounts.decorators import agent_required
 from helpdesk.errors import NotPermitted
 from helpdesk.http import AuthenticatedHttpRequest
 from tickets import selectors
+from tickets.fields import selectors as fields_selectors
 from tickets.forms.staff import BulkActionForm
 from tickets.keyset import keyset_page
 from tickets.search import query as search_query
@@ -61,6 +62,8 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
         "save_form": SavedViewForm(user=request.user, initial={"query": filter_query}),
         "views": saved.saved_views_counted(request.user),
         "cap": selectors.COUNT_CAP,
+        "tag_suggestions": fields_selectors.tag_suggestions(request.user),
+        "queue_fields": fields_selectors.queue_columns(request.user),
     }
     return render(request, "staff/search.html", context)
 

@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from accounts.models import STAFF_ROLES, Role, Service, User
 from tickets import access
+from tickets.fields.selectors import with_tags_and_fields
+from tickets.fields.values import tag_key
 from tickets.keyset import SortKey
 from tickets.models import (
     DONE_STATUSES,
@@ -117,6 +119,7 @@ class QueueFilters:
     sort: str = "activity"
     sla: str = ""  # "overdue", or due within this many hours
     rating: str = ""  # good, bad, or "rated"
+    tag: str = ""  # a tag's name, any case (issue 11)
 
 
 def staff_queue(user: User, filters: QueueFilters) -> QuerySet[Ticket]:
@@ -145,7 +148,9 @@ def staff_queue(user: User, filters: QueueFilters) -> QuerySet[Ticket]:
         tickets = tickets.filter(rating__isnull=False)
     elif filters.rating:
         tickets = tickets.filter(rating__score=filters.rating)
-    return with_list_facts(tickets)
+    if filters.tag:
+        tickets = tickets.filter(tag_links__tag__key=tag_key(filters.tag))
+    return with_tags_and_fields(with_list_facts(tickets))
 
 
 def staff_tickets_by_number(user: User, numbers: list[int]) -> list[Ticket]:

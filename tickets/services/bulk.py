@@ -16,6 +16,12 @@ from django.db import transaction
 
 from accounts.models import User
 from helpdesk.errors import ServiceError
+from tickets.fields.services import (
+    ticket_fields_set,
+    ticket_tags_add,
+    ticket_tags_remove,
+    ticket_tags_set,
+)
 from tickets.models import Ticket
 from tickets.services.links import ticket_merge
 from tickets.services.tickets import (
@@ -54,6 +60,21 @@ TICKET_ACTIONS: dict[str, Callable[[User, Ticket, Any], Ticket]] = {
         source=ticket,
         target=value.target,
         confirm_organizations=value.confirm_organizations,
+    ),
+    # Tags and custom fields (issue 11): the page sets them all, bulk one at a time.
+    "tags": lambda actor, ticket, value: ticket_tags_set(actor=actor, ticket=ticket, names=value),
+    "tag_add": lambda actor, ticket, value: ticket_tags_add(
+        actor=actor, ticket=ticket, names=value
+    ),
+    "tag_remove": lambda actor, ticket, value: ticket_tags_remove(
+        actor=actor, ticket=ticket, names=value
+    ),
+    "fields": lambda actor, ticket, value: ticket_fields_set(
+        actor=actor, ticket=ticket, values=value
+    ),
+    # value: (field definition, what was typed)
+    "field": lambda actor, ticket, value: ticket_fields_set(
+        actor=actor, ticket=ticket, values={value[0]: value[1]}
     ),
 }
 
@@ -94,7 +115,8 @@ class BulkOutcome:
 def tickets_bulk_apply(
     *, actor: User, tickets: Iterable[Ticket], action: str, value: Any
 ) -> list[BulkOutcome]:
-    """Applies one change (assign, status, priority, move, merge) to each ticket in turn.
+    """Applies one change (assign, status, priority, move, merge, tags, a field) to each
+    ticket in turn.
 
     Returns what happened to each: refusals carry the service's translated message.
     """

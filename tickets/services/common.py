@@ -73,6 +73,7 @@ def message_create(
     created_at: datetime,
     attachments: Iterable[NewAttachment] = (),
     mail: MailThreading = NOT_MAIL,
+    time_spent: int | None = None,
 ) -> Message:
     message = Message.objects.create(
         ticket=ticket,
@@ -85,6 +86,7 @@ def message_create(
         in_reply_to=mail.in_reply_to,
         references=mail.references,
         sender_verified=mail.sender_verified,
+        time_spent=time_spent,
         created_at=created_at,
     )
     for new in attachments:
@@ -114,6 +116,23 @@ def attachment_store(*, message: Message, new: NewAttachment) -> Attachment:
 def require_content(body_text: str, body_html: str, attachments: list) -> None:
     if not (body_text or "").strip() and not (body_html or "").strip() and not attachments:
         raise ActionNotAllowed(_("The message is empty."))
+
+
+# One working week: more in one reply or note is a typing mistake (issue 11).
+TIME_SPENT_MAX = 7 * 24 * 60
+
+
+def time_spent_check(minutes: int | None) -> int | None:
+    """The minutes an agent says a reply or note took: none, or 1 to TIME_SPENT_MAX."""
+    if minutes is None or minutes == 0:
+        return None
+    if isinstance(minutes, bool) or not isinstance(minutes, int):
+        raise ActionNotAllowed(_("Time spent is a whole number of minutes."))
+    if not 0 < minutes <= TIME_SPENT_MAX:
+        raise ActionNotAllowed(
+            _("Time spent is between 1 and %(max)d minutes.") % {"max": TIME_SPENT_MAX}
+        )
+    return minutes
 
 
 def require_agent_access(actor: User, ticket: Ticket) -> None:

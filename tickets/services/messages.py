@@ -36,6 +36,7 @@ from tickets.services.common import (
     require_not_closed,
     require_not_merged,
     ticket_lock,
+    time_spent_check,
 )
 from tickets.services.events import event_record, person_ref
 from tickets.services.opening import ticket_open_follow_up
@@ -170,8 +171,11 @@ def reply_add(
     attachments: Iterable[NewAttachment] = (),
     status: Status | None = None,
     channel: Channel = Channel.WEB,
+    time_spent: int | None = None,
 ) -> Message:
     """An agent answers the customer (R6, R8); optionally sets open, pending or solved.
+
+    `time_spent`: the minutes the agent says the answer took (issue 11), summed per ticket.
 
     The first reply moves a new ticket to open; an unassigned ticket goes to the agent
     who answers it. The reply gets its signed Message-ID here, so that the mail carrying
@@ -180,6 +184,7 @@ def reply_add(
     """
     attachments = list(attachments)
     require_content(body_text, body_html, attachments)
+    time_spent = time_spent_check(time_spent)
     ticket_lock(ticket)
     require_agent_access(actor, ticket)
     require_not_merged(ticket)
@@ -199,6 +204,7 @@ def reply_add(
         attachments=attachments,
         created_at=now,
         mail=MailThreading(message_id=message_id_new(ticket.number)),
+        time_spent=time_spent,
     )
     event_record(
         ticket=ticket,
@@ -250,6 +256,7 @@ def note_add(
     message_id: str = "",
     sender_verified: bool = True,
     unverified_agent: User | None = None,
+    time_spent: int | None = None,
 ) -> Message:
     """An internal note (R16): agents only, never shown or mailed to the customer.
 
@@ -258,9 +265,11 @@ def note_add(
     or an automatic reply to a closed ticket (MAIL.md), with `channel` e-mail; or mail
     from an agent's address without proof that he wrote it (`unverified_agent`, who is
     told of it; docs/mail-trust.md rule 4): the note is then marked unverified.
+    `time_spent`: the minutes the agent says the work took (issue 11).
     """
     attachments = list(attachments)
     require_content(body_text, "", attachments)
+    time_spent = time_spent_check(time_spent)
     ticket_lock(ticket)
     if actor is not None:
         require_agent_access(actor, ticket)
@@ -276,6 +285,7 @@ def note_add(
             message_id=message_id,
             sender_verified=sender_verified and unverified_agent is None,
         ),
+        time_spent=time_spent,
     )
     event_record(
         ticket=ticket,

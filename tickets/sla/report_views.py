@@ -83,6 +83,7 @@ EXPORTS = {
             _("Ratings"),
             _("Good (%)"),
             _("Last comments"),
+            _("Time spent (minutes)"),
         ],
         *[
             [
@@ -96,6 +97,7 @@ EXPORTS = {
                 r.ratings,
                 r.good_percent,
                 " | ".join(r.comments),
+                r.time_spent,
             ]
             for r in d["agents"]
         ],

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import Aggregate, Avg, Count, F, FloatField, Q, QuerySet
+from django.db.models import Aggregate, Avg, Count, F, FloatField, Q, QuerySet, Sum
 from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
@@ -85,6 +85,7 @@ class AgentRow:
     ratings: int = 0
     good: int = 0
     comments: tuple[str, ...] = ()
+    time_spent: int = 0  # minutes noted on replies and notes (issue 11)
 
     @property
     def good_percent(self) -> float | None:
@@ -93,7 +94,8 @@ class AgentRow:
 
 def agent_rows(scope: Scope, agents: list[User]) -> list[AgentRow]:
     """Per agent: tickets answered and solved, messages, response and resolution times,
-    satisfaction (W3, W4). A handful of grouped queries, whatever the number of tickets."""
+    satisfaction (W3, W4), time spent (issue 11). A handful of grouped queries, whatever
+    the number of tickets."""
     rows = {agent.pk: AgentRow(agent) for agent in agents}
     tickets = scope.tickets()
     replies = Message.objects.filter(
@@ -104,6 +106,15 @@ def agent_rows(scope: Scope, agents: list[User]) -> list[AgentRow]:
     ):
         rows[found["author"]].messages = found["messages"]
         rows[found["author"]].answered = found["answered"]
+    worked = Message.objects.filter(
+        scope.within("created_at"),
+        kind__in=[MessageKind.AGENT, MessageKind.NOTE],
+        ticket__in=tickets,
+        author__in=rows,
+        time_spent__isnull=False,
+    )
+    for found in worked.values("author").annotate(minutes=Sum("time_spent")):
+        rows[found["author"]].time_spent = found["minutes"] or 0
     solves = TicketEvent.objects.filter(
         scope.within("created_at"),
         verb__in=[EventVerb.STATUS_CHANGED, EventVerb.CLOSED],
@@ -129,7 +140,7 @@ def agent_rows(scope: Scope, agents: list[User]) -> list[AgentRow]:
         rows[found["agent"]].good = found["good"]
     for row in rows.values():
         if not (row.messages or row.solved or row.ratings):
-            continue
+            continue  # time noted on notes alone needs no medians
         mine = first.filter(first_responder=row.agent)
         row.first_response_median = median(mine, "first_response_seconds")
         solved = clocks.filter(scope.within("ticket__solved_at"), resolver=row.agent)
@@ -138,7 +149,9 @@ def agent_rows(scope: Scope, agents: list[User]) -> list[AgentRow]:
         row.comments = tuple(
             commented.order_by("-created_at").values_list("comment", flat=True)[:LAST_COMMENTS]
         )
-    return [row for row in rows.values() if row.messages or row.solved or row.ratings]
+    return [
+        row for row in rows.values() if row.messages or row.solved or row.ratings or row.time_spent
+    ]
 
 
 @dataclass

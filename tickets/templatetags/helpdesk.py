@@ -77,6 +77,37 @@ def _link_text(verb: str, after: dict) -> str:
     ) % {"number": number, "count": count}
 
 
+def _tags_text(after: dict) -> str:
+    parts = []
+    if after.get("added"):
+        parts.append(_("added the tags %(tags)s") % {"tags": ", ".join(after["added"])})
+    if after.get("removed"):
+        parts.append(_("removed the tags %(tags)s") % {"tags": ", ".join(after["removed"])})
+    return "; ".join(parts) or str(EventVerb.TAGS_CHANGED.label)
+
+
+def _field_value_text(value: object) -> str:
+    if value is None or value == "":
+        return _("empty")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return str(value)
+
+
+def _fields_text(before: dict, after: dict) -> str:
+    old, new = before.get("fields") or {}, after.get("fields") or {}
+    parts = [
+        _("%(field)s %(before)s → %(after)s")
+        % {
+            "field": change.get("name", key),
+            "before": _field_value_text((old.get(key) or {}).get("value")),
+            "after": _field_value_text(change.get("value")),
+        }
+        for key, change in new.items()
+    ]
+    return "; ".join(parts) or str(EventVerb.FIELDS_CHANGED.label)
+
+
 @register.simple_tag
 def event_text(event: TicketEvent) -> str:
     """One line that says what an audit event changed, in the reader's language."""
@@ -112,6 +143,10 @@ def event_text(event: TicketEvent) -> str:
         }
     if verb in (EventVerb.SPLIT, EventVerb.MERGED, EventVerb.MERGED_FROM):
         return _link_text(verb, after)
+    if verb == EventVerb.TAGS_CHANGED:
+        return _tags_text(after)
+    if verb == EventVerb.FIELDS_CHANGED:
+        return _fields_text(before, after)
     if verb == EventVerb.PARTICIPANT_ADDED:
         name = (after.get("participant") or {}).get("name")
         if name:

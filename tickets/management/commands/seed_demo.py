@@ -20,6 +20,7 @@ from PIL import Image, ImageDraw
 from accounts.models import DepartmentMembership, Organization, Role, Service, User
 from tickets import services
 from tickets.canned.demo import seed_canned_responses
+from tickets.fields.demo import seed_tags_and_fields
 from tickets.management.commands import _demo_content as content
 from tickets.models import (
     Category,
@@ -223,6 +224,7 @@ class Command(BaseCommand):
             self.customers.append((user, own_services, email.split("@")[1]))
         self._service_levels()
         self._tickets()
+        seed_tags_and_fields(self.agents)
         seed_canned_responses(
             check_upload(io.BytesIO(_pdf("SSH: ssh root@your-server")), "ssh-guide.pdf")
         )
@@ -344,7 +346,10 @@ class Command(BaseCommand):
                 elif who == "c":
                     services.message_add_web(actor=customer, ticket=ticket, body_text=text)
                 elif who == "n":
-                    services.note_add(actor=agent, ticket=ticket, body_text=text)
+                    # Time spent (issue 11): minutes on some notes and replies.
+                    services.note_add(
+                        actor=agent, ticket=ticket, body_text=text, time_spent=(index % 4) * 10
+                    )
                 else:
                     reply_status = None
                     if position == len(steps) - 1:
@@ -358,6 +363,7 @@ class Command(BaseCommand):
                         ticket=ticket,
                         body_text=text + "\n\n" + department.signature,
                         status=reply_status,
+                        time_spent=(index + position) % 3 * 5,
                     )
             at += timedelta(hours=self.random.uniform(0.3, 20))
             if at > timezone.now():

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import customer_required
 from helpdesk.http import AuthenticatedHttpRequest
 from tickets import access, selectors, services
+from tickets.fields.selectors import ticket_fields
 from tickets.forms.portal import RatingForm, ReplyForm
 from tickets.held_uploads import HeldUpload
 from tickets.models import DONE_STATUSES, Ticket
@@ -73,6 +74,8 @@ def _ticket_page(
             initial={"score": rating.score, "comment": rating.comment} if rating else None
         ),
         "nav": "tickets",
+        # Only the custom fields an administrator marked as shown to customers (issue 11).
+        "custom_fields": ticket_fields(ticket, for_customer=True),
     }
     return render(request, "portal/ticket_detail.html", context)
 

@@ -1,4 +1,5 @@
-"""The ticket's controls: take it, assignee, status, priority, department, reopen (R10, R11).
+"""The ticket's controls: take it, assignee, status, priority, department, reopen (R10, R11),
+tags and custom fields (issue 11).
 
 One view serves them all. Each control names the form that parses its value and the
 change it makes in the bulk actions' table (`services.bulk.TICKET_ACTIONS`), so the
@@ -27,10 +28,12 @@ from tickets import access, services
 from tickets.forms.staff import (
     ACTION_FIELDS,
     AssignForm,
+    FieldsForm,
     MoveForm,
     PriorityForm,
     RequesterLanguageForm,
     StatusForm,
+    TagsForm,
     WorkspaceForm,
 )
 from tickets.models import Ticket
@@ -56,6 +59,8 @@ CONTROLS = {
     "priority": Control("priority", lambda data, ticket: PriorityForm(data)),
     "move": Control("move", lambda data, ticket: MoveForm(data)),
     "reopen": Control("reopen", _no_value),
+    "tags": Control("tags", lambda data, ticket: TagsForm(data)),
+    "fields": Control("fields", lambda data, ticket: FieldsForm(data, ticket=ticket)),
 }
 
 

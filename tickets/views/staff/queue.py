@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import agent_required
 from helpdesk.http import AuthenticatedHttpRequest
 from tickets import access, selectors
+from tickets.fields import selectors as fields_selectors
 from tickets.forms.staff import BulkActionForm, QueueFilterForm
 from tickets.keyset import keyset_page
 from tickets.services.bulk import BulkOutcome, tickets_bulk_apply
@@ -46,6 +47,8 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         "bulk_form": BulkActionForm(
             user=request.user, colleagues=colleagues, initial={"query": query}
         ),
+        "tag_suggestions": fields_selectors.tag_suggestions(request.user),
+        "queue_fields": fields_selectors.queue_columns(request.user),
     }
     return render(request, "staff/queue.html", context)
 

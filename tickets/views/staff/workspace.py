@@ -16,6 +16,7 @@ from helpdesk.errors import ServiceError
 from helpdesk.http import AuthenticatedHttpRequest
 from tickets import access, selectors, services
 from tickets.canned.files import files_take
+from tickets.fields import selectors as fields_selectors
 from tickets.forms.staff import AGENT_STATUSES, ReplyForm
 from tickets.models import Message, Priority, Ticket, TicketEvent
 from tickets.services.presence import PRESENCE_POLL_SECONDS, presence_touch
@@ -59,6 +60,10 @@ def render_workspace(
         "languages": settings.LANGUAGES,
         "links": selectors.ticket_links(request.user, ticket),
         "splittable": selectors.splittable_messages(ticket),
+        "tags": fields_selectors.ticket_tags(ticket),
+        "tag_suggestions": fields_selectors.tag_suggestions(request.user),
+        "custom_fields": fields_selectors.ticket_fields(ticket),
+        "time_spent": fields_selectors.ticket_time_spent(ticket),
     }
     return render(request, "staff/ticket_detail.html", context)
 
@@ -84,7 +89,11 @@ def _send(actor: User, ticket: Ticket, form: ReplyForm) -> Message:
     attachments = [*data["attachments"], *canned]
     if form.is_note:
         return services.note_add(
-            actor=actor, ticket=ticket, body_text=data["body"], attachments=attachments
+            actor=actor,
+            ticket=ticket,
+            body_text=data["body"],
+            attachments=attachments,
+            time_spent=data["time_spent"],
         )
     return services.reply_add(
         actor=actor,
@@ -92,6 +101,7 @@ def _send(actor: User, ticket: Ticket, form: ReplyForm) -> Message:
         body_text=data["body"],
         attachments=attachments,
         status=data["then"] or None,
+        time_spent=data["time_spent"],
     )
 
 
@@ -106,6 +116,7 @@ def _hold_back(
             "body": data["body"],
             "seen": stale[-1].pk,
             "canned_files": data["canned_files"],
+            "time_spent": data["time_spent"],
         }
     )
     return render_workspace(
