@@ -206,6 +206,8 @@ def ticket_clock_keep(event: TicketEvent) -> None:
         keeper.met(Target.NEXT_RESPONSE)
     elif verb == EventVerb.MESSAGE_ADDED:
         from_customer = event.message and event.message.kind == MessageKind.CUSTOMER
+        # An auto-reply or out-of-office is nobody waiting for an answer.
+        from_customer = from_customer and not event.after.get("automatic")
         waiting = keeper.due(Target.NEXT_RESPONSE) or Target.NEXT_RESPONSE in clock.paused
         if ticket.first_response_at is not None and from_customer and not waiting:
             keeper.start(Target.NEXT_RESPONSE)
