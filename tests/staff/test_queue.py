@@ -136,7 +136,7 @@ def test_unassigned_open_tickets_offer_take_it(client, agent, board):
 def test_the_url_keeps_the_filters_for_the_next_page(
     client, agent, customer, department, monkeypatch
 ):
-    monkeypatch.setattr("tickets.views.staff.queue.QUEUE_PAGE", 2)
+    monkeypatch.setattr("tickets.selectors.QUEUE_PAGE", 2)
     for index in range(3):
         open_ticket(customer, department, subject=f"Ticket {index}")
     client.force_login(agent)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import User
 from helpdesk.errors import NotPermitted
 from tickets import access, selectors
+from tickets.keyset import query_without_cursor
 from tickets.models import Department
 from tickets.search import query as search_query
 from tickets.search.forms import SearchForm
@@ -69,9 +70,7 @@ def saved_views_counted(user: User) -> list[CountedView]:
 
 
 def _clean_query(raw: str) -> str:
-    params = QueryDict(raw, mutable=True)
-    params.pop("after", None)
-    return params.urlencode()[:QUERY_MAX]
+    return query_without_cursor(QueryDict(raw))[:QUERY_MAX]
 
 
 @transaction.atomic

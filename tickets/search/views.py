@@ -14,13 +14,12 @@ from helpdesk.errors import NotPermitted
 from helpdesk.http import AuthenticatedHttpRequest
 from tickets import selectors
 from tickets.forms.staff import BulkActionForm
-from tickets.keyset import keyset_page
+from tickets.keyset import keyset_page, query_without_cursor
 from tickets.search import query as search_query
 from tickets.search import saved
 from tickets.search.forms import SavedViewForm, SearchForm
 from tickets.search.selectors import SEARCH_SORTS, staff_search, ticket_by_number
 from tickets.search.snippets import snippets_attach
-from tickets.views.staff.queue import QUEUE_PAGE, _filter_query
 
 # Parameters that make a search; any other (a cursor, the sort) does not.
 CRITERIA = set(SearchForm.base_fields) - {"sort"}
@@ -45,10 +44,10 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
             found.tickets,
             SEARCH_SORTS[form.chosen_sort()],
             request.GET.get("after"),
-            per_page=QUEUE_PAGE,
+            per_page=selectors.QUEUE_PAGE,
         )
         snippets_attach(request.user, page.items, query)
-    filter_query = _filter_query(request.GET)
+    filter_query = query_without_cursor(request.GET)
     context = {
         "nav": "search",
         "form": form,
