@@ -56,8 +56,11 @@ def saved_views_for(user: User) -> QuerySet[SavedView]:
     return SavedView.objects.filter(defaults | Q(owner=user) | shared).select_related("department")
 
 
-def saved_views_counted(user: User) -> list[CountedView]:
-    colleagues = list(selectors.staff_colleagues(user, active_only=False))
+def saved_views_counted(user: User, colleagues: list[User] | None = None) -> list[CountedView]:
+    """The user's views with their counts, each one capped query ("99+"): the sidebar of
+    the queue, the search and the dashboard. `colleagues`: the page's, when it has them."""
+    if colleagues is None:
+        colleagues = list(selectors.staff_colleagues(user, active_only=False))
     counted = []
     for view in saved_views_for(user):
         form = SearchForm(QueryDict(view.query), user=user, colleagues=colleagues)

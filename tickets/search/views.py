@@ -58,8 +58,8 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
             user=request.user, colleagues=colleagues, initial={"query": filter_query}
         ),
         "save_form": SavedViewForm(user=request.user, initial={"query": filter_query}),
-        "views": saved.saved_views_counted(request.user),
-        "cap": selectors.COUNT_CAP,
+        "views": saved.saved_views_counted(request.user, colleagues),
+        "cap": selectors.staff.COUNT_CAP,
     }
     return render(request, "staff/search.html", context)
 

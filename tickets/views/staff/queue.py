@@ -13,6 +13,7 @@ from helpdesk.http import AuthenticatedHttpRequest
 from tickets import access, selectors
 from tickets.forms.staff import BulkActionForm, QueueFilterForm
 from tickets.keyset import keyset_page, query_without_cursor
+from tickets.search.saved import saved_views_counted
 from tickets.services.bulk import BulkOutcome, tickets_bulk_apply
 
 
@@ -37,6 +38,8 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         "bulk_form": BulkActionForm(
             user=request.user, colleagues=colleagues, initial={"query": query}
         ),
+        "views": saved_views_counted(request.user, colleagues),
+        "cap": selectors.staff.COUNT_CAP,
     }
     return render(request, "staff/queue.html", context)
 
