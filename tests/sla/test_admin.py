@@ -84,17 +84,34 @@ def test_a_holiday_ending_before_it_starts_is_refused(client, admin_user):
     assert not Calendar.objects.exists()
 
 
-def test_a_policy_changed_in_the_admin_is_audited_and_moves_due_times(
-    client, admin_user, clock, policy, office, customer, department
+@pytest.mark.parametrize(
+    ("changes", "error"),
+    [
+        ({"first_response_minutes": "0"}, "at least one minute"),
+        ({"first_response_minutes": "-5"}, "at least one minute"),
+        ({"first_response_minutes": "99999999"}, "at most a year"),
+        (
+            {"first_response_minutes": "", "next_response_minutes": "", "resolution_minutes": ""},
+            "Set at least one target",
+        ),
+    ],
+)
+def test_bad_policies_in_the_admin_get_the_same_errors(
+    client, admin_user, department, changes, error
 ):
-    clock(moscow(2026, 3, 4, 10, 0))
-    ticket = open_ticket(customer, department)
     client.force_login(admin_user)
-    form = {
+    form = {**policy_form(department), **changes}
+    response = client.post(reverse("admin:sla_policy_add"), form)
+    assert response.status_code == 200 and error in response.content.decode()
+    assert not Policy.objects.exists()
+
+
+def policy_form(department, calendar=None) -> dict:
+    return {
         "department": department.pk,
         "priority": "",
         "organization": "",
-        "calendar": office.pk,
+        "calendar": calendar.pk if calendar else "",
         "first_response_minutes": "60",
         "next_response_minutes": "240",
         "resolution_minutes": str(18 * 60),
@@ -102,6 +119,15 @@ def test_a_policy_changed_in_the_admin_is_audited_and_moves_due_times(
         "reassign_to": "",
         "is_active": "on",
     }
+
+
+def test_a_policy_changed_in_the_admin_is_audited_and_moves_due_times(
+    client, admin_user, clock, policy, office, customer, department
+):
+    clock(moscow(2026, 3, 4, 10, 0))
+    ticket = open_ticket(customer, department)
+    client.force_login(admin_user)
+    form = policy_form(department, office)
     with committed():
         response = client.post(reverse("admin:sla_policy_change", args=[policy.pk]), form)
     assert response.status_code == 302

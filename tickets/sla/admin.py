@@ -13,8 +13,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from tickets.models import Department
 from tickets.sla import services
-from tickets.sla.forms import zone_choices
+from tickets.sla.forms import PolicyForm, zone_choices
 from tickets.sla.models import Calendar, ConfigChange, Escalation, Holiday, Policy
 
 DAY_MINUTES = 24 * 60
@@ -112,8 +113,17 @@ class CalendarAdmin(admin.ModelAdmin):
             self.delete_model(request, calendar)
 
 
+class PolicyAdminForm(PolicyForm):
+    """The manager pages' checks (targets of at least a minute and at most a year, at
+    least one target, a reassignee of the department) over every department."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, departments=Department.objects.all(), **kwargs)
+
+
 @admin.register(Policy)
 class PolicyAdmin(admin.ModelAdmin):
+    form = PolicyAdminForm
     list_display = [
         "department",
         "priority",
@@ -126,7 +136,6 @@ class PolicyAdmin(admin.ModelAdmin):
     ]
     list_filter = ["is_active", "department", "priority", "calendar"]
     list_select_related = ["department", "organization", "calendar"]
-    autocomplete_fields = ["organization", "reassign_to"]
 
     def save_model(self, request: HttpRequest, obj: Policy, form, change: bool) -> None:
         before = Policy.objects.filter(pk=obj.pk).first() if change else None
