@@ -18,12 +18,16 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import F, Q, QuerySet
+from django.http import QueryDict
 
 if TYPE_CHECKING:
     from django.contrib.contenttypes.fields import GenericForeignKey
     from django.db.models import ForeignObjectRel
 
 T = TypeVar("T")
+
+# The query-string parameter that carries the cursor of a list page.
+CURSOR = "after"
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,14 @@ def _after(keys: Sequence[SortKey], values: list[Any]) -> Q:
             condition |= equal_so_far & beyond
         equal_so_far &= key.equal(value)
     return keys[0].at_or_beyond(values[0]) & condition
+
+
+def query_without_cursor(params: QueryDict) -> str:
+    """A list page's query string (its filters, search and sort) without the cursor: the
+    link to its first page, a saved view's query, where a bulk action returns."""
+    query = params.copy()
+    query.pop(CURSOR, None)
+    return query.urlencode()
 
 
 def keyset_page(

@@ -9,6 +9,8 @@ from mailgateway.outbound.models import OutboundMail
 from tests.factories import AgentFactory, open_ticket
 from tickets import services
 from tickets.models import RatingScore, Status
+from tickets.search.models import SavedView
+from tickets.search.saved import saved_views_counted
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +55,16 @@ def test_the_queue_filters_by_rating(client, customer, department, agent):
     assert "Плохой ответ" in html and "Хороший ответ" not in html
     page = client.get(reverse("staff:queue"), {"status": "any", "rating": "nonsense"})
     assert page.status_code == 200
+
+
+def test_a_saved_view_filters_by_rating_and_counts_only_those(client, customer, department, agent):
+    """Ratings filter in saved views too (issue 10, W4; issue 9)."""
+    rated(customer, department, agent, RatingScore.GOOD, subject="Хороший ответ")
+    bad = rated(customer, department, agent, RatingScore.BAD, subject="Плохой ответ")
+    client.force_login(agent)
+    client.post("/staff/search/views/", {"name": "Плохие оценки", "query": "status=any&rating=bad"})
+    view = SavedView.objects.get(name="Плохие оценки")
+    counts = {c.view.name: c.count for c in saved_views_counted(agent)}
+    assert counts["Плохие оценки"] == 1
+    page = client.get("/staff/search/?" + view.query).content.decode()
+    assert f"#{bad.number}" in page and "Хороший ответ" not in page

@@ -6,12 +6,13 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import open_ticket
 from tickets import selectors
-from tickets.keyset import SortKey, keyset_page
+from tickets.keyset import SortKey, keyset_page, query_without_cursor
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +86,12 @@ def test_a_null_where_none_may_be_is_refused():
     keys = (SortKey("updated_at", descending=True), SortKey("id", descending=True))
     page = keyset_page(Ticket.objects.all(), keys, "W251bGwsbnVsbF0", 5)  # [null,null]
     assert page.is_first
+
+
+def test_the_query_of_a_list_keeps_its_filters_and_drops_only_the_cursor():
+    """Shared by the queue, the search, bulk actions and saved views (issue 9)."""
+    params = QueryDict("q=%D1%81%D0%B5%D1%80%D0%B2%D0%B5%D1%80&status=open&after=WzFd&tag=a&tag=b")
+    assert query_without_cursor(params) == (
+        "q=%D1%81%D0%B5%D1%80%D0%B2%D0%B5%D1%80&status=open&tag=a&tag=b"
+    )
+    assert query_without_cursor(QueryDict("after=x&after=y")) == ""

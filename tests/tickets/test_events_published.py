@@ -28,7 +28,7 @@ PERSON = {"id", "name"}
 STATUS = {"status"}
 OPENED_AFTER = {"department", "channel", "requester", "linked_ticket", "automatic"}
 OPENED = (EventVerb.OPENED, set(), OPENED_AFTER, True)
-MESSAGE = (EventVerb.MESSAGE_ADDED, set(), set(), True)
+MESSAGE = (EventVerb.MESSAGE_ADDED, set(), {"automatic"}, True)
 PARTICIPANT = (EventVerb.PARTICIPANT_ADDED, set(), {"participant"}, False)
 
 

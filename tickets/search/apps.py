@@ -9,4 +9,5 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from tickets.search import indexing  # noqa: F401  (subscribes to the event stream)
+        # The index subscribes to the event stream, and follows renamed people (signals).
+        from tickets.search import indexing, people  # noqa: F401

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import User
 from helpdesk.errors import NotPermitted
 from tickets import access, selectors
+from tickets.keyset import query_without_cursor
 from tickets.models import Department
 from tickets.search import query as search_query
 from tickets.search.forms import SearchForm
@@ -55,8 +56,11 @@ def saved_views_for(user: User) -> QuerySet[SavedView]:
     return SavedView.objects.filter(defaults | Q(owner=user) | shared).select_related("department")
 
 
-def saved_views_counted(user: User) -> list[CountedView]:
-    colleagues = list(selectors.staff_colleagues(user, active_only=False))
+def saved_views_counted(user: User, colleagues: list[User] | None = None) -> list[CountedView]:
+    """The user's views with their counts, each one capped query ("99+"): the sidebar of
+    the queue, the search and the dashboard. `colleagues`: the page's, when it has them."""
+    if colleagues is None:
+        colleagues = list(selectors.staff_colleagues(user, active_only=False))
     counted = []
     for view in saved_views_for(user):
         form = SearchForm(QueryDict(view.query), user=user, colleagues=colleagues)
@@ -69,9 +73,7 @@ def saved_views_counted(user: User) -> list[CountedView]:
 
 
 def _clean_query(raw: str) -> str:
-    params = QueryDict(raw, mutable=True)
-    params.pop("after", None)
-    return params.urlencode()[:QUERY_MAX]
+    return query_without_cursor(QueryDict(raw))[:QUERY_MAX]
 
 
 @transaction.atomic

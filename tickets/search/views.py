@@ -15,13 +15,12 @@ from helpdesk.http import AuthenticatedHttpRequest
 from tickets import selectors
 from tickets.fields import selectors as fields_selectors
 from tickets.forms.staff import BulkActionForm
-from tickets.keyset import keyset_page
+from tickets.keyset import keyset_page, query_without_cursor
 from tickets.search import query as search_query
 from tickets.search import saved
 from tickets.search.forms import SavedViewForm, SearchForm
 from tickets.search.selectors import SEARCH_SORTS, staff_search, ticket_by_number
 from tickets.search.snippets import snippets_attach
-from tickets.views.staff.queue import QUEUE_PAGE, _filter_query
 
 # Parameters that make a search; any other (a cursor, the sort) does not.
 CRITERIA = set(SearchForm.base_fields) - {"sort"}
@@ -46,10 +45,10 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
             found.tickets,
             SEARCH_SORTS[form.chosen_sort()],
             request.GET.get("after"),
-            per_page=QUEUE_PAGE,
+            per_page=selectors.QUEUE_PAGE,
         )
         snippets_attach(request.user, page.items, query)
-    filter_query = _filter_query(request.GET)
+    filter_query = query_without_cursor(request.GET)
     context = {
         "nav": "search",
         "form": form,
@@ -60,8 +59,8 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
             user=request.user, colleagues=colleagues, initial={"query": filter_query}
         ),
         "save_form": SavedViewForm(user=request.user, initial={"query": filter_query}),
-        "views": saved.saved_views_counted(request.user),
-        "cap": selectors.COUNT_CAP,
+        "views": saved.saved_views_counted(request.user, colleagues),
+        "cap": selectors.staff.COUNT_CAP,
         "tag_suggestions": fields_selectors.tag_suggestions(request.user),
         "queue_fields": fields_selectors.queue_columns(request.user),
     }

@@ -33,6 +33,8 @@ from tickets.selectors.common import LIST_RELATED, contains_any_case
 # Counters stop counting here and show "99+": the cost of a count must not grow with the
 # table (ARCHITECTURE.md, Scale).
 COUNT_CAP = 100
+# Tickets on a page of the queue and of the search results.
+QUEUE_PAGE = 50
 DASHBOARD_ROWS = 8
 REQUESTER_OTHER_TICKETS = 8
 

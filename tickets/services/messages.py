@@ -145,7 +145,13 @@ def _customer_message(
         created_at=now,
         mail=mail,
     )
-    event_record(ticket=ticket, actor=actor, verb=EventVerb.MESSAGE_ADDED, message=message)
+    event_record(
+        ticket=ticket,
+        actor=actor,
+        verb=EventVerb.MESSAGE_ADDED,
+        after={"automatic": automatic},
+        message=message,
+    )
     if automatic:
         ticket.updated_at = now
         ticket.save(update_fields=["updated_at"])

@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils.dateparse import parse_datetime
 
 from tickets import events
-from tickets.models import EventVerb, MessageKind, Status, Ticket, TicketEvent
+from tickets.models import OPEN_STATUSES, EventVerb, MessageKind, Status, Ticket, TicketEvent
 from tickets.sla import hours
 from tickets.sla.models import Calendar, Policy, Target, TicketClock
 
@@ -41,6 +42,16 @@ def schedule_of(calendar: Calendar | None) -> hours.Schedule | None:
         hours.Holiday(h.first_day, h.last_day, h.yearly) for h in calendar.holidays.all()
     )
     return hours.Schedule(zone=zone, week=week, holidays=holidays)
+
+
+def targets_of(policy: Policy | None) -> dict[str, int | None]:
+    """What a clock records of the policy it runs on: each target's seconds, the calendar."""
+    if policy is None:
+        return {}
+    return {
+        **{target: policy.target_seconds(target) for target in TARGETS},
+        "calendar": policy.calendar_id,
+    }
 
 
 def policy_for(ticket: Ticket) -> Policy | None:
@@ -115,29 +126,32 @@ class Keeper:
 
     def adopt(self, policy: Policy | None) -> None:
         self.clock.policy = policy
+        self.clock.targets = targets_of(policy)
         self.schedule = schedule_of(policy.calendar) if policy else None
 
     def repolicy(self, policy: Policy | None) -> None:
         """A new priority or department: the working time already spent counts against the
         new targets."""
         old = self.clock.policy
+        # The targets the clock ran on: the policy may have changed since (policy_changed).
+        had_targets = self.clock.targets or targets_of(old)
         dues = {t: self.due(t) for t in TARGETS}
         running = {t: due for t, due in dues.items() if due is not None}
         paused = dict(self.clock.paused)
         self.adopt(policy)
         self.clock.paused = {}
         for target in TARGETS:
+            had = had_targets.get(target)
             if (
                 target not in running
                 and target not in paused
-                and not (old is None and self._untouched(target))
+                and not (had is None and self._untouched(target))
             ):
                 continue
             new = policy.target_seconds(target) if policy else None
             if new is None:
                 self.set_due(target, None)
                 continue
-            had = old.target_seconds(target) if old is not None else None
             if had is None:
                 spent = hours.business_seconds(self.ticket.created_at, self.now, self.schedule)
             elif target in running:
@@ -207,6 +221,8 @@ def ticket_clock_keep(event: TicketEvent) -> None:
         keeper.met(Target.NEXT_RESPONSE)
     elif verb == EventVerb.MESSAGE_ADDED:
         from_customer = event.message and event.message.kind == MessageKind.CUSTOMER
+        # An auto-reply or out-of-office is nobody waiting for an answer.
+        from_customer = from_customer and not event.after.get("automatic")
         waiting = keeper.due(Target.NEXT_RESPONSE) or Target.NEXT_RESPONSE in clock.paused
         if ticket.first_response_at is not None and from_customer and not waiting:
             keeper.start(Target.NEXT_RESPONSE)
@@ -249,3 +265,66 @@ def _measure(keeper: Keeper, target: str) -> None:
     else:
         seconds = hours.business_seconds(keeper.ticket.created_at, keeper.now, keeper.schedule)
     setattr(clock, f"{target}_seconds", max(int(seconds), 0))
+
+
+def _clock_start(ticket: Ticket, now: datetime) -> None:
+    """A clock for a ticket from before the SLA: its due times as if it had been kept since
+    the ticket was opened (an overdue ticket is overdue, and escalates)."""
+    keeper = Keeper(ticket, TicketClock(ticket=ticket), now)
+    policy = policy_for(ticket)
+    keeper.adopt(policy)
+    if policy is not None:
+        starts = {
+            Target.FIRST_RESPONSE: ticket.created_at if ticket.first_response_at is None else None,
+            Target.NEXT_RESPONSE: ticket.waiting_since if ticket.first_response_at else None,
+            Target.RESOLUTION: ticket.created_at if ticket.is_open else None,
+        }
+        for target, since in starts.items():
+            seconds = policy.target_seconds(target)
+            if since is not None and seconds is not None:
+                keeper.set_due(target, keeper.add(since, seconds))
+    if ticket.status in STOPPED_STATUSES:
+        keeper.stop()
+    keeper.save()
+
+
+def ticket_clock_refresh(ticket: Ticket, now: datetime) -> bool:
+    """Brings one ticket's clock up to date with the policies as they are now: a ticket
+    without a clock gets one; a clock whose policy changed, went or was outranked takes
+    the new targets, the working time already spent counting against them. False when
+    there was nothing to change (so a retried batch changes nothing twice)."""
+    clock = TicketClock.objects.select_related("policy__calendar").filter(ticket=ticket).first()
+    if clock is None:
+        _clock_start(ticket, now)
+        return True
+    policy = policy_for(ticket)
+    if clock.policy_id == (policy.pk if policy else None) and clock.targets == targets_of(policy):
+        return False
+    keeper = Keeper(ticket, clock, now)
+    keeper.repolicy(policy)
+    keeper.save()
+    return True
+
+
+def clocks_refresh(ids: list[int], now: datetime) -> int:
+    """Refreshes these tickets' clocks in one transaction, each under its row lock as the
+    services take it; returns how many changed."""
+    with transaction.atomic():
+        tickets = Ticket.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
+        return sum(ticket_clock_refresh(ticket, now) for ticket in tickets)
+
+
+def open_ticket_ids(
+    *,
+    departments: list[int] | None = None,
+    after: int = 0,
+    batch: int = 500,
+    clockless: bool = False,
+) -> list[int]:
+    """The next batch of open tickets (keyset on the id), of some departments or all."""
+    tickets = Ticket.objects.filter(status__in=OPEN_STATUSES, pk__gt=after)
+    if departments is not None:
+        tickets = tickets.filter(department__in=departments)
+    if clockless:
+        tickets = tickets.filter(sla_clock__isnull=True)
+    return list(tickets.order_by("pk").values_list("pk", flat=True)[:batch])

@@ -151,6 +151,9 @@ class TicketClock(models.Model):
     policy = models.ForeignKey(Policy, on_delete=models.SET_NULL, null=True, related_name="+")
     stopped = models.BooleanField(default=False)
     paused = models.JSONField(default=dict, blank=True)
+    # The policy's targets and calendar the due times were computed with (clock.targets_of):
+    # when the policy changes, the working time spent is measured against these.
+    targets = models.JSONField(default=dict, blank=True)
     next_check_at = models.DateTimeField(null=True, blank=True)
     # Working time it took (reports, W3): set when the target is met.
     first_response_seconds = models.PositiveIntegerField(null=True, blank=True)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from helpdesk.errors import ActionNotAllowed, NotPermitted
+from tickets.sla import tasks
 from tickets.sla.models import Calendar, ConfigChange, Holiday, Policy
 from tickets.sla.scope import managed_departments
 
@@ -79,6 +80,18 @@ def calendar_save(
     return calendar
 
 
+def calendar_state(calendar: Calendar) -> dict[str, Any]:
+    """A calendar as its audit trail records it."""
+    return _calendar_state(calendar)
+
+
+def calendar_audit(*, actor: User, calendar: Calendar, before: dict[str, Any], action: str) -> None:
+    """Records a calendar changed in Django's admin (its forms validated and saved it, the
+    holidays being an inline): `action` is created, changed or deleted."""
+    after = {} if action == "deleted" else _calendar_state(calendar)
+    _audit(actor, calendar, action, before, after)
+
+
 def _policy_state(policy: Policy) -> dict[str, Any]:
     return {
         key: value
@@ -90,6 +103,13 @@ def _policy_state(policy: Policy) -> dict[str, Any]:
 def _require_department(actor: User, policy: Policy) -> None:
     if not managed_departments(actor).filter(pk=policy.department_id).exists():
         raise NotPermitted(_("You do not manage this department."))
+
+
+def _clocks_refresh_after_commit(*department_ids: int) -> None:
+    """The open tickets of these departments take the changed policies, in batches by a
+    task once the change is committed (issue 10)."""
+    departments = sorted(set(department_ids))
+    transaction.on_commit(lambda: tasks.clocks_refresh.delay(departments))
 
 
 @transaction.atomic
@@ -105,6 +125,7 @@ def policy_save(*, actor: User, policy: Policy, before: Policy | None) -> Policy
     old = _policy_state(before) if before else {}
     policy.save()
     _audit(actor, policy, "changed" if before else "created", old, _policy_state(policy))
+    _clocks_refresh_after_commit(policy.department_id, *([before.department_id] if before else []))
     return policy
 
 
@@ -112,4 +133,6 @@ def policy_save(*, actor: User, policy: Policy, before: Policy | None) -> Policy
 def policy_delete(*, actor: User, policy: Policy) -> None:
     _require_department(actor, policy)
     _audit(actor, policy, "deleted", _policy_state(policy), {})
+    department_id = policy.department_id
     policy.delete()
+    _clocks_refresh_after_commit(department_id)

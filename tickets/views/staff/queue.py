@@ -13,17 +13,9 @@ from helpdesk.http import AuthenticatedHttpRequest
 from tickets import access, selectors
 from tickets.fields import selectors as fields_selectors
 from tickets.forms.staff import BulkActionForm, QueueFilterForm
-from tickets.keyset import keyset_page
+from tickets.keyset import keyset_page, query_without_cursor
+from tickets.search.saved import saved_views_counted
 from tickets.services.bulk import BulkOutcome, tickets_bulk_apply
-
-QUEUE_PAGE = 50
-
-
-def _filter_query(params: QueryDict) -> str:
-    """The query string of the queue's filters, without the page cursor."""
-    query = params.copy()
-    query.pop("after", None)
-    return query.urlencode()
 
 
 @agent_required
@@ -35,9 +27,9 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         selectors.staff_queue(request.user, filters),
         selectors.QUEUE_SORTS[filters.sort],
         request.GET.get("after"),
-        per_page=QUEUE_PAGE,
+        per_page=selectors.QUEUE_PAGE,
     )
-    query = _filter_query(request.GET)
+    query = query_without_cursor(request.GET)
     context = {
         "nav": "queue",
         "form": form,
@@ -49,6 +41,8 @@ def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         ),
         "tag_suggestions": fields_selectors.tag_suggestions(request.user),
         "queue_fields": fields_selectors.queue_columns(request.user),
+        "views": saved_views_counted(request.user, colleagues),
+        "cap": selectors.staff.COUNT_CAP,
     }
     return render(request, "staff/queue.html", context)
 
@@ -88,7 +82,7 @@ def queue_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = BulkActionForm(request.POST, user=request.user, colleagues=colleagues)
     # Back to the list the tickets were ticked in: the queue or a search.
     listing = "staff:search" if request.POST.get("list") == "search" else "staff:queue"
-    back = reverse(listing) + "?" + _filter_query(QueryDict(request.POST.get("query", "")))
+    back = reverse(listing) + "?" + query_without_cursor(QueryDict(request.POST.get("query", "")))
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
