@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organization, Role, User
 from tickets import access, selectors
 from tickets.canned.fields import CannedFilesField
+from tickets.forms.widgets import selects_quicken
 from tickets.models import Channel, Department, Priority, RatingScore, Status, Ticket
 from tickets.uploads import NewAttachment, allowed_kinds_label, check_upload
 
@@ -130,6 +131,7 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, user: User, colleagues: list[User], **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        selects_quicken(self)
         self.user = user
         self.colleagues = {str(agent.pk): agent for agent in colleagues}
         departments = access.departments_for(user).order_by("name")
@@ -221,6 +223,7 @@ class BulkActionForm(forms.Form):
 
     def __init__(self, *args, user: User, colleagues: list[User], **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        selects_quicken(self)
         self.user = user
         # Work goes to active agents only.
         self.colleagues = {str(agent.pk): agent for agent in colleagues if agent.is_active}
