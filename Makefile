@@ -46,9 +46,11 @@ run: $(VENV)/.installed messages
 test: $(VENV)/.installed-test messages
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
-# Every tests/perf/bench_*.py: inbound mail throughput and memory on PostgreSQL
-# (BENCH_DATABASE_URL, BENCH_MAILS), the time sanitizing mail HTML takes, and search
-# speed and recall (BENCH_TICKETS).
+# Every tests/perf/bench_*.py on PostgreSQL (BENCH_DATABASE_URL): inbound mail throughput
+# and memory (BENCH_MAILS), the time sanitizing mail HTML takes, and over BENCH_TICKETS
+# tickets of ../shared/bench/dataset.py (default 10,000; loaded with COPY by
+# tests/perf/loader.py, kept as a template database for the next run) the pages' times and
+# query counts (bench_pages.py, BENCH_REPEAT requests each) and search speed and recall.
 bench: $(VENV)/.installed-test
 	set -e; for script in tests/perf/bench_*.py; do $(BIN)/python $$script; done
 

@@ -1,137 +1,53 @@
 """`make bench`: search on PostgreSQL over the shared benchmark dataset (issue 9, R18).
 
-Generates (or reuses) ../shared/bench/dataset.py's tickets (BENCH_TICKETS, default
-100,000), imports them through a bulk path (bulk_create in batches, not the services one by
-one), times `search_reindex`, then runs one-word searches of the two planted words in
-several forms and letter cases, without and with a department + status filter, as a
-manager, and prints p95 times and the recall against the planted ground truth (every
-ticket with the word in any message).
+Loads ../shared/bench/dataset.py's tickets (BENCH_TICKETS, default 10,000) with the benches'
+loader (tests/perf/loader.py: COPY, rows as the services write them, a cached template),
+times `search_reindex` over them (BENCH_REINDEX=0 skips it, the default past 100,000
+tickets), then runs one-word searches of the two planted words in several forms and letter
+cases, without and with a department + status filter, as a manager, and prints p95 times
+and the recall against the planted ground truth (every ticket with the word in any
+message).
 
 It uses a database of its own (BENCH_DATABASE_URL, default
-postgres://postgres@127.0.0.1:5432/helpdesk_bench), dropped and created at each run.
+postgres://postgres@127.0.0.1:5432/helpdesk_bench), copied from the loaded template.
 """
 
 from __future__ import annotations
 
 import io
-import json
 import os
+import re
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from tests.perf.bench_ingest import DEFAULT_URL, ROOT, recreate_database, setup_django
+from tests.perf.loader import DEFAULT_URL, MANAGER_EMAIL, bench_database
 
-DATASET = ROOT.parent / "shared" / "bench" / "dataset.py"
-BATCH = 2000
 REPEAT = 5
 WORDS = {
     "firmware": ("firmware", "Firmware", "FIRMWARE", "firmwares"),
     "квитанция": ("квитанция", "Квитанцию", "КВИТАНЦИИ", "квитанций"),
 }
-STATUSES = {"open": "open", "resolved": "solved", "closed": "closed"}
+NUMBER = re.compile(r'^\{"id":(\d+)')
 
 
-def dataset(n: int) -> tuple[Path, dict]:
-    folder = Path(os.environ.get("BENCH_DATA_DIR", tempfile.gettempdir())) / "helpdesk-bench"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"dataset-{n}.jsonl"
-    meta = Path(f"{path}.meta.json")
-    if not meta.exists():
-        subprocess.run(
-            [sys.executable, str(DATASET), "--n", str(n), "--out", str(path)], check=True
-        )
-    return path, json.loads(meta.read_text())
+def truth_read(path: Path) -> dict[str, set[int]]:
+    """The ticket numbers whose messages hold each planted word (only texts can: the
+    generator's other fields never contain them)."""
+    from tickets.services.common import FIRST_TICKET_NUMBER
 
-
-def _when(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-def import_dataset(path: Path, meta: dict) -> tuple[dict[str, set[int]], object]:
-    """Bulk import; returns the truth (ticket numbers per planted word) and a manager."""
-    from accounts.models import Role, User
-    from tickets.models import Channel, Department, Message, MessageKind, Ticket, TicketCounter
-
-    departments = {
-        queue["slug"]: Department.objects.create(name=queue["title"], slug=queue["slug"])
-        for queue in meta["queues"]
-    }
-    staff = {
-        person["email"]: User.objects.create(
-            email=person["email"],
-            name=f"{person['first_name']} {person['last_name']}",
-            role=Role.AGENT,
-            password="!",
-        )
-        for person in meta["staff"]
-    }
-    manager = User.objects.create(email="manager@bench.example", role=Role.MANAGER, password="!")
-    customers: dict[str, int] = {}
     truth: dict[str, set[int]] = {word: set() for word in WORDS}
-    tickets: list[dict] = []
-
-    def flush() -> None:
-        new = {t["submitter"] for t in tickets} - customers.keys()
-        made = User.objects.bulk_create(
-            [User(email=e, name=e.split("@")[0], role=Role.CUSTOMER, password="!") for e in new]
-        )
-        customers.update({user.email: user.pk for user in made})
-        rows = Ticket.objects.bulk_create(
-            [
-                Ticket(
-                    number=t["id"],
-                    subject=t["subject"][:255],
-                    department=departments[t["queue"]],
-                    requester_id=customers[t["submitter"]],
-                    assignee=staff.get(t["assignee"]),
-                    status=STATUSES[t["status"]],
-                    priority=min(t["priority"], 4),
-                    channel=Channel.EMAIL,
-                    created_at=_when(t["created"]),
-                    updated_at=_when(t["followups"][-1]["created"]),
-                )
-                for t in tickets
-            ]
-        )
-        by_number = {row.number: row.pk for row in rows}
-        Message.objects.bulk_create(
-            [
-                Message(
-                    ticket_id=by_number[t["id"]],
-                    author_id=staff[f["author"]].pk
-                    if f["author"] in staff
-                    else customers[t["submitter"]],
-                    kind=MessageKind.AGENT if f["author"] in staff else MessageKind.CUSTOMER,
-                    channel=Channel.EMAIL,
-                    body_text=f["text"],
-                    created_at=_when(f["created"]),
-                )
-                for t in tickets
-                for f in t["followups"]
-            ],
-            batch_size=BATCH,
-        )
-        tickets.clear()
-
     with path.open(encoding="utf-8") as lines:
         for line in lines:
-            ticket = json.loads(line)
+            folded = line.casefold()
             for word in WORDS:
-                if any(word in f["text"].casefold() for f in ticket["followups"]):
-                    truth[word].add(ticket["id"])
-            tickets.append(ticket)
-            if len(tickets) >= BATCH:
-                flush()
-    if tickets:
-        flush()
-    TicketCounter.objects.update_or_create(name="ticket", defaults={"value": meta["n_tickets"]})
-    return truth, manager
+                if word in folded:
+                    found = NUMBER.match(line)
+                    assert found
+                    truth[word].add(FIRST_TICKET_NUMBER - 1 + int(found.group(1)))
+    return truth
 
 
 def timed_search(manager, text: str, params: dict) -> tuple[float, list]:
@@ -157,27 +73,25 @@ def timed_search(manager, text: str, params: dict) -> tuple[float, list]:
 
 
 def main() -> None:
-    n = int(os.environ.get("BENCH_TICKETS", "100000"))
+    n = int(os.environ.get("BENCH_TICKETS", "10000"))
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    path, meta = dataset(n)
-    recreate_database(url)
-    setup_django(url, tempfile.mkdtemp(prefix="helpdesk-bench-media-"))
+    reindex = os.environ.get("BENCH_REINDEX", "1" if n <= 100_000 else "0") == "1"
+    bench = bench_database(n, url)
     from django.core.management import call_command
-    from django.db import connection
 
+    from accounts.models import User
     from tickets.models import Department
     from tickets.search import query as search_query
     from tickets.search.selectors import search
 
-    call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    truth, manager = import_dataset(path, meta)
-    imported = time.perf_counter() - started
-    started = time.perf_counter()
-    call_command("search_reindex", "--batch", "1000", stdout=io.StringIO())
-    reindexed = time.perf_counter() - started
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    path = bench.path
+    truth = truth_read(path)
+    manager = User.objects.get(email=MANAGER_EMAIL)
+    reindexed = None
+    if reindex:
+        started = time.perf_counter()
+        call_command("search_reindex", "--batch", "1000", stdout=io.StringIO())
+        reindexed = time.perf_counter() - started
 
     support = Department.objects.get(slug="support")
     filtered = {"department": str(support.pk), "status": "active"}
@@ -196,8 +110,10 @@ def main() -> None:
         return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
 
     lines = sum(1 for _ in path.open(encoding="utf-8"))
+    how = "from the cached template" if bench.cached else "loaded with COPY"
     print(f"\nSearch on PostgreSQL, {n:,} tickets ({lines:,} in the dataset)")
-    print(f"import (bulk): {imported:.0f} s; search_reindex: {reindexed:.0f} s\n")
+    took = f"{reindexed:.0f} s" if reindexed is not None else "not timed (BENCH_REINDEX=0)"
+    print(f"database: {how} in {bench.seconds:.0f} s; search_reindex: {took}\n")
     print("| query | truth | found | recall | p95 ms | p95 ms, dept + status |")
     print("|---|---:|---:|---:|---:|---:|")
     for text, expected, found, recall, plain, narrow in rows:

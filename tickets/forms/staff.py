@@ -17,6 +17,7 @@ from tickets.canned.fields import CannedFilesField
 from tickets.fields.models import TAG_MAX_LENGTH, FieldDefinition, FieldKind
 from tickets.fields.selectors import department_fields, user_fields
 from tickets.fields.values import Typed, tag_name_clean, tag_names_split, value_parse
+from tickets.forms.widgets import selects_quicken
 from tickets.models import Channel, Department, Message, Priority, RatingScore, Status, Ticket
 from tickets.services.bulk import MergeInto
 from tickets.services.common import TIME_SPENT_MAX
@@ -141,6 +142,7 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, user: User, colleagues: list[User], **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        selects_quicken(self)
         self.user = user
         self.colleagues = {str(agent.pk): agent for agent in colleagues}
         departments = access.departments_for(user).order_by("name")
@@ -277,6 +279,7 @@ class BulkActionForm(forms.Form):
 
     def __init__(self, *args, user: User, colleagues: list[User], **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        selects_quicken(self)
         self.user = user
         # Work goes to active agents only.
         self.colleagues = {str(agent.pk): agent for agent in colleagues if agent.is_active}

@@ -64,27 +64,53 @@ def _people(ticket: Ticket) -> list[str]:
 
 def document(ticket: Ticket) -> Document:
     """The ticket's document; `ticket` must come from tickets_for_indexing()."""
-    public, notes, public_files = [], [], []
-    for message in ticket.messages.all():
-        files = [attachment.filename for attachment in message.attachments.all()]
-        if message.kind in INTERNAL_KINDS:
-            notes.extend([message.body_text, *files])
-        else:
-            public.append(message.body_text)
-            public_files.extend(files)
-    meta = [*_people(ticket), *public_files]
+    messages = [
+        (message.kind, message.body_text, [a.filename for a in message.attachments.all()])
+        for message in ticket.messages.all()
+    ]
     # Tags and custom field values are the agents' (issue 11): searched with the notes,
     # which customers never search.
-    notes.extend(link.tag.name for link in ticket.tag_links.all())
-    notes.extend(
+    agent_terms = [link.tag.name for link in ticket.tag_links.all()]
+    agent_terms += [
         value.text for value in ticket.field_values.all() if value.text and value.field.is_active
-    )
-    return Document(
+    ]
+    return document_build(
         ticket_id=ticket.pk,
+        subject=ticket.subject,
+        people=_people(ticket),
+        requester=f"{ticket.requester.name} {ticket.requester.email}",
+        messages=messages,
+        agent_terms=agent_terms,
+    )
+
+
+def document_build(
+    *,
+    ticket_id: int,
+    subject: str,
+    people: list[str],
+    requester: str,
+    messages: Iterable[tuple[str, str, list[str]]],
+    agent_terms: Iterable[str] = (),
+) -> Document:
+    """A document from plain values: `people` as _people() lists them, `messages` as
+    (kind, text, file names) in order, `agent_terms` (tags, custom field values) searched
+    with the notes. The bench's loader builds its rows with it too."""
+    public, notes, public_files = [], [], []
+    for kind, body_text, files in messages:
+        if kind in INTERNAL_KINDS:
+            notes.extend([body_text, *files])
+        else:
+            public.append(body_text)
+            public_files.extend(files)
+    notes.extend(agent_terms)
+    meta = [*people, *public_files]
+    return Document(
+        ticket_id=ticket_id,
         meta=text.fold("\n".join(meta)),
-        requester=text.fold(f"{ticket.requester.name} {ticket.requester.email}"),
+        requester=text.fold(requester),
         columns={
-            "subject": text.terms(ticket.subject),
+            "subject": text.terms(subject),
             "body": text.terms("\n".join([*public, *meta])),
             "notes": text.terms("\n".join(notes)),
         },

@@ -7,6 +7,7 @@ stop the clock (the working time left is kept); new and open run it again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -175,15 +176,21 @@ class Keeper:
             return self.ticket.status not in (Status.SOLVED, Status.CLOSED)
         return False
 
-    def save(self) -> None:
+    def settle(self) -> dict[str, datetime | None]:
+        """Sets the clock's next check and the ticket's earliest due time in memory;
+        returns the ticket's due fields (the bench's loader writes them itself)."""
         warn = timedelta(minutes=self.clock.policy.warn_minutes) if self.clock.policy else None
         moments = [due - warn for t in TARGETS if (due := self.due(t)) is not None and warn]
         moments += [due for t in TARGETS if (due := self.due(t)) is not None]
         self.clock.next_check_at = min(moments, default=None)
-        self.clock.save()
         dues = {due_field(t): self.due(t) for t in TARGETS}
         dues["sla_due_at"] = min((d for d in dues.values() if d is not None), default=None)
         self.ticket.sla_due_at = dues["sla_due_at"]
+        return dues
+
+    def save(self) -> None:
+        dues = self.settle()
+        self.clock.save()
         Ticket.objects.filter(pk=self.ticket.pk).update(**dues)
 
 
@@ -208,6 +215,16 @@ def ticket_clock_keep(event: TicketEvent) -> None:
     if clock is None:
         clock = TicketClock(ticket=ticket)
     keeper = Keeper(ticket, clock, event.created_at)
+    clock_step(keeper, event, policy_for)
+    keeper.save()
+
+
+def clock_step(
+    keeper: Keeper, event: TicketEvent, policy_for: Callable[[Ticket], Policy | None]
+) -> None:
+    """The event's effect on the clock, in memory; `policy_for` finds a ticket's policy
+    (the bench's loader passes one that reads no database)."""
+    ticket, clock = keeper.ticket, keeper.clock
     verb = event.verb
     if verb == EventVerb.OPENED:
         keeper.adopt(policy_for(ticket))
@@ -237,7 +254,6 @@ def ticket_clock_keep(event: TicketEvent) -> None:
         keeper.repolicy(policy_for(ticket))
     else:
         _status(keeper, event.after.get("status"))
-    keeper.save()
 
 
 def _status(keeper: Keeper, status: str | None) -> None:
