@@ -9,6 +9,7 @@ private core. Mail brings its threading headers and trust as a `MailThreading`.
 from helpdesk.errors import ActionNotAllowed, NotPermitted, ServiceError
 from tickets.services.common import MailThreading
 from tickets.services.messages import (
+    message_add_api,
     message_add_mail,
     message_add_web,
     note_add,
@@ -16,6 +17,7 @@ from tickets.services.messages import (
     reply_add,
 )
 from tickets.services.opening import (
+    ticket_open_api,
     ticket_open_follow_up,
     ticket_open_mail,
     ticket_open_phone,
@@ -37,6 +39,7 @@ __all__ = [
     "MailThreading",
     "NotPermitted",
     "ServiceError",
+    "message_add_api",
     "message_add_mail",
     "message_add_web",
     "note_add",
@@ -47,6 +50,7 @@ __all__ = [
     "ticket_assign",
     "ticket_close",
     "ticket_move",
+    "ticket_open_api",
     "ticket_open_follow_up",
     "ticket_open_mail",
     "ticket_open_phone",
