@@ -18,6 +18,7 @@ from api import serializers as s
 from api.permissions import AgentsOnly, TokenScope
 from api.views.common import ApiView, page_response
 from tickets.keyset import SortKey
+from tickets.selectors.common import contains_any_case
 
 BY_ID = (SortKey("id"),)
 
@@ -122,7 +123,7 @@ class OrganizationListView(StaffView):
     @extend_schema(
         operation_id="organizations_list",
         parameters=[
-            OpenApiParameter("name", str, description="Exact name, any case."),
+            OpenApiParameter("name", str, description="Part of the name, any case."),
             OpenApiParameter("cursor", str),
             OpenApiParameter("limit", int),
         ],
@@ -132,7 +133,8 @@ class OrganizationListView(StaffView):
         organizations = Organization.objects.all()
         name = request.query_params.get("name")
         if name is not None:
-            organizations = organizations.filter(name__iexact=name.strip()[:200])
+            wanted = " ".join(name.split())[:200]
+            organizations = organizations.filter(contains_any_case("name", wanted))
         return page_response(request, organizations, BY_ID, s.OrganizationSerializer)
 
     @extend_schema(request=s.OrganizationWriteSerializer, responses={201: s.OrganizationSerializer})

@@ -15,7 +15,7 @@ from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import Service, User
+from accounts.models import Service, User, normalize_email
 from api import serializers as s
 from api import services as api_services
 from api.errors import PreconditionFailed
@@ -157,6 +157,12 @@ class TicketListView(ApiView):
         key = request.headers.get("Idempotency-Key", "")[:100]
         if user.is_agent and not fields.get("customer_email"):
             raise exceptions.ValidationError({"customer_email": [_("This field is required.")]})
+        if not user.is_agent:
+            email = fields.get("customer_email")
+            if (email and normalize_email(email) != user.email) or "priority" in fields:
+                raise exceptions.PermissionDenied(
+                    _("Customers open tickets for themselves, without a priority.")
+                )
         ticket, made = api_services.ticket_open_once(
             actor=user,
             key=key,

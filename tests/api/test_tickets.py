@@ -288,3 +288,14 @@ def test_organization_colleague_sees_shared_tickets(organization, department):
     bob = CustomerFactory(organization=organization)
     shared = open_ticket(alice, department)
     assert token_client(bob).get(f"/api/v1/tickets/{shared.number}/").status_code == 200
+
+
+@pytest.mark.parametrize("extra", [{"customer_email": "jane@example.com"}, {"priority": 4}])
+def test_customer_opens_only_for_himself_without_a_priority(as_customer, department, extra):
+    response = as_customer.post(
+        "/api/v1/tickets/",
+        {"subject": "x", "body": "y", "department": department.pk, **extra},
+        format="json",
+    )
+    assert response.status_code == 403
+    assert not Ticket.objects.exists()
