@@ -96,7 +96,7 @@ def test_customer_opens_a_ticket_in_a_category(as_customer, customer, department
         customer,
     )
     assert ticket.events.filter(verb=EventVerb.OPENED).exists()
-    assert any("#%d" % ticket.number in m.subject for m in mail.outbox)  # P6, as from the web
+    assert any(f"#{ticket.number}" in m.subject for m in mail.outbox)  # P6, as from the web
 
 
 def test_agent_opens_a_ticket_for_a_new_customer(as_agent, department):

@@ -11,12 +11,12 @@ import time_machine
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.models import Role
 from api import services as api_services
 from api.models import ApiToken
 from helpdesk.errors import NotPermitted
 from tests.api.conftest import token_client
 from tests.factories import AgentFactory, UserFactory, open_ticket
-from accounts.models import Role
 
 pytestmark = pytest.mark.django_db
 
