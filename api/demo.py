@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TextIO
-
+from django.core.management.base import OutputWrapper
 from django.db import DatabaseError
 from django.utils import timezone
 
@@ -15,7 +14,7 @@ DEMO_AGENT = "anna@hosting.example"
 DEMO_TOKEN_NAME = "demo"  # noqa: S105 (the token's label, not a secret)
 
 
-def print_demo_token(out: TextIO) -> None:
+def print_demo_token(out: OutputWrapper) -> None:
     """A fresh token for the demo agent (the previous demo token is revoked)."""
     try:
         agent = User.objects.filter(email=DEMO_AGENT, is_active=True).first()

@@ -40,15 +40,31 @@ class NamedSerializer(serializers.Serializer):
 
 
 class TicketSerializer(serializers.ModelSerializer):
-    """A ticket as its agents see it."""
+    """A ticket. Customers get what the portal shows them: the fields of agents' work
+    (`STAFF_ONLY`: department, priority, assignee, SLA...) are null for them."""
 
-    department = NamedSerializer()
+    STAFF_ONLY = (
+        "priority",
+        "channel",
+        "department",
+        "requester_email",
+        "organization",
+        "assignee",
+        "first_response_at",
+        "sla_due_at",
+    )
+
+    priority = serializers.IntegerField(allow_null=True)
+    channel = serializers.CharField(allow_null=True)
+    department = NamedSerializer(allow_null=True)
     category = NamedSerializer(allow_null=True)
     requester = PersonSerializer()
-    requester_email = serializers.EmailField(source="requester.email")
+    requester_email = serializers.EmailField(source="requester.email", allow_null=True)
     organization = NamedSerializer(allow_null=True)
     assignee = PersonSerializer(allow_null=True)
     service = NamedSerializer(allow_null=True)
+    first_response_at = serializers.DateTimeField(allow_null=True)
+    sla_due_at = serializers.DateTimeField(allow_null=True)
 
     class Meta:
         model = Ticket
@@ -73,28 +89,12 @@ class TicketSerializer(serializers.ModelSerializer):
             "sla_due_at",
         ]
 
-
-class PortalTicketSerializer(serializers.ModelSerializer):
-    """A ticket as the customer's portal shows it: no assignee, priority or SLA."""
-
-    category = NamedSerializer(allow_null=True)
-    requester = PersonSerializer()
-    service = NamedSerializer(allow_null=True)
-
-    class Meta:
-        model = Ticket
-        fields = [
-            "number",
-            "subject",
-            "status",
-            "category",
-            "requester",
-            "service",
-            "created_at",
-            "updated_at",
-            "solved_at",
-            "closed_at",
-        ]
+    def to_representation(self, instance: Ticket) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        user = self.context.get("user")
+        if user is None or not user.is_agent:
+            data.update(dict.fromkeys(self.STAFF_ONLY))
+        return data
 
 
 class AttachmentSerializer(serializers.ModelSerializer):

@@ -36,8 +36,8 @@ MESSAGE_SORT = (SortKey("created_at"), SortKey("id"))
 CUSTOMER_STATUSES = {"open": ("new", "open", "pending"), "closed": ("solved", "closed")}
 
 
-def ticket_serializer(user: User) -> type[s.serializers.Serializer]:
-    return s.TicketSerializer if user.is_agent else s.PortalTicketSerializer
+def ticket_data(user: User, ticket: Ticket) -> dict[str, Any]:
+    return s.TicketSerializer(ticket, context={"user": user}).data
 
 
 def etag(ticket: Ticket) -> str:
@@ -138,7 +138,11 @@ class TicketListView(ApiView):
         finder = _agent_tickets if user.is_agent else _customer_tickets
         tickets, keys = finder(request, user)
         return page_response(
-            request, tickets.select_related(*LIST_RELATED), keys, ticket_serializer(user)
+            request,
+            tickets.select_related(*LIST_RELATED),
+            keys,
+            s.TicketSerializer,
+            context={"user": user},
         )
 
     @extend_schema(
@@ -184,7 +188,7 @@ class TicketListView(ApiView):
         )
         shown = access.ticket_for(user, ticket.number)
         response = Response(
-            ticket_serializer(user)(shown).data,
+            ticket_data(user, shown),
             status=status.HTTP_201_CREATED if made else status.HTTP_200_OK,
         )
         response["Location"] = request.build_absolute_uri(f"/api/v1/tickets/{ticket.number}/")
@@ -195,7 +199,7 @@ class TicketDetailView(ApiView):
     @extend_schema(responses=s.TicketSerializer)
     def get(self, request: Request, number: int) -> Response:
         ticket = access.ticket_for(self.user, number)
-        response = Response(ticket_serializer(self.user)(ticket).data)
+        response = Response(ticket_data(self.user, ticket))
         response["ETag"] = etag(ticket)
         return response
 
@@ -230,7 +234,7 @@ class TicketDetailView(ApiView):
             )
         api_services.ticket_update(actor=user, ticket=ticket, **changes)
         ticket = access.tickets_for(user).filter(pk=ticket.pk).first() or ticket
-        response = Response(ticket_serializer(user)(ticket).data)
+        response = Response(ticket_data(user, ticket))
         response["ETag"] = etag(ticket)
         return response
 
