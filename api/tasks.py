@@ -10,3 +10,9 @@ def deliver_webhook(self, delivery_id: int) -> None:
     if not webhooks.delivery_attempt(delivery_id):
         attempts = webhooks.WebhookDelivery.objects.get(pk=delivery_id).attempts
         deliver_webhook.apply_async((delivery_id,), countdown=webhooks.backoff(attempts))
+
+
+@shared_task(name="api.requeue_webhook_deliveries")
+def requeue_webhook_deliveries() -> int:
+    """Queues again the webhook deliveries whose task was lost (beat, every ten minutes)."""
+    return webhooks.deliveries_requeue()

@@ -24,12 +24,14 @@ import logging
 import socket
 import ssl
 import time
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import mail_admins
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -279,6 +281,24 @@ def delivery_attempt(delivery_id: int) -> bool:
     delivery.save()
     _failure_count(hook)
     return True
+
+
+# A pending delivery untouched this long lost its task: the longest back-off is an hour.
+LOST_AFTER = timedelta(hours=2)
+
+
+def deliveries_requeue(now: datetime | None = None) -> int:
+    """Queues again the pending deliveries whose task a broker lost (beat)."""
+    now = now or timezone.now()
+    cutoff = now - LOST_AFTER
+    lost = list(
+        WebhookDelivery.objects.filter(state=DeliveryState.PENDING)
+        .filter(Q(attempted_at__lt=cutoff) | Q(attempted_at__isnull=True, created_at__lt=cutoff))
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    _enqueue(lost)
+    return len(lost)
 
 
 def _failure_count(hook: Webhook) -> None:

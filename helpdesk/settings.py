@@ -345,6 +345,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Re-enqueues mail whose task a broker lost, and raises mailbox alerts.
     "sweep-inbound-mail": {"task": "mailgateway.tasks.sweep_inbound", "schedule": 300.0},
+    # Webhook deliveries whose task a broker lost (issue 13, api/webhooks.py).
+    "requeue-webhook-deliveries": {"task": "api.requeue_webhook_deliveries", "schedule": 600.0},
 }
 
 # --- Security -------------------------------------------------------------------------

@@ -178,3 +178,22 @@ def test_a_delivery_runs_once_even_if_the_event_is_delivered_again(customer, dep
         with committed():
             webhooks.ticket_event_deliveries(event)
         assert len(hook.received) == 1
+
+
+def test_a_delivery_whose_task_was_lost_is_sent_by_the_sweep(customer, department):
+    """The beat sweep queues again what a broker lost; a fresh delivery is left alone."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    with receiver() as hook:
+        webhook = Webhook.objects.create(url=hook.url, secret=SECRET)
+        old = WebhookDelivery.objects.create(
+            webhook=webhook,
+            verb="ping",
+            payload={"event": "ping"},
+            created_at=timezone.now() - timedelta(hours=3),
+        )
+        WebhookDelivery.objects.create(webhook=webhook, verb="ping", payload={"event": "ping"})
+        assert webhooks.deliveries_requeue() == 1
+        assert [json.loads(body)["id"] for _h, body in hook.received] == [str(old.uuid)]
