@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Role, User
 from tickets import access
 from tickets.models import Department
 
@@ -44,7 +44,7 @@ class TokenForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if user.role == "admin":
+        if user.role == Role.ADMIN:
             cast(forms.ModelChoiceField, self.fields["user"]).queryset = User.objects.filter(
                 is_active=True
             ).exclude(pk=user.pk)

@@ -33,6 +33,8 @@ class ApiToken(models.Model):
         blank=True,
         related_name="+",
     )
+    # Limited when made: a token whose departments were all deleted reaches none, not all.
+    limited = models.BooleanField(default=False, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

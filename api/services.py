@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Role, User
 from api.models import ApiToken, IdempotentCreate
 from helpdesk.errors import ActionNotAllowed, NotPermitted
 from tickets import access, services
@@ -61,7 +61,7 @@ def token_create(
     """A token for the actor himself, or (administrators) for another account: a service
     account of billing or monitoring. The secret is returned once."""
     owner = user or actor
-    if owner.pk != actor.pk and actor.role != "admin":
+    if owner.pk != actor.pk and actor.role != Role.ADMIN:
         raise NotPermitted()
     if not owner.is_active:
         raise ActionNotAllowed(_("This account is deactivated."))
@@ -78,6 +78,7 @@ def token_create(
         prefix=secret[: len(TOKEN_PREFIX) + 6],
         digest=token_digest(secret),
         read_only=read_only,
+        limited=bool(chosen),
         created_by=actor,
         expires_at=expires_at,
     )
@@ -89,14 +90,14 @@ def tokens_for(user: User) -> QuerySet[ApiToken]:
     """The tokens a user sees on his settings page: his own; an administrator's also those
     he made for service accounts."""
     tokens = ApiToken.objects.filter(user=user)
-    if user.role == "admin":
+    if user.role == Role.ADMIN:
         tokens = ApiToken.objects.filter(user=user) | ApiToken.objects.filter(created_by=user)
     return tokens.select_related("user").prefetch_related("departments")
 
 
 @transaction.atomic
 def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
-    if not (token.user_id == actor.pk or actor.role == "admin"):
+    if not (token.user_id == actor.pk or actor.role == Role.ADMIN):
         raise NotPermitted()
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
@@ -115,8 +116,8 @@ def token_authenticate(secret: str, now: datetime | None = None) -> ApiToken | N
     )
     if token is None or not token.is_usable(now) or not token.user.is_active:
         return None
-    departments = frozenset(token.departments.values_list("pk", flat=True))
-    token.user.api_departments = departments or None
+    if token.limited:
+        token.user.api_departments = frozenset(token.departments.values_list("pk", flat=True))
     if token.last_used_at is None or token.last_used_at < now - LAST_USE_EVERY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token

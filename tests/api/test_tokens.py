@@ -162,3 +162,15 @@ def test_session_requests_need_csrf_for_writes(agent, ticket):
     response = client.patch(f"/api/v1/tickets/{ticket.number}/", {"priority": 4}, format="json")
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]
+
+
+def test_a_limited_token_whose_departments_are_gone_reaches_nothing(agent, department, customer):
+    """Deleting the department must not widen the token to all of the user's reach."""
+    from tests.factories import DepartmentFactory
+
+    spare = DepartmentFactory(name="Temporary")
+    agent.memberships.create(department=spare)
+    client = token_client(agent, departments=[spare])
+    open_ticket(customer, department)
+    spare.delete()
+    assert client.get("/api/v1/tickets/").json()["results"] == []
