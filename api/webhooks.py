@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import mail_admins
 from django.db import transaction
 from django.db.models import Q
@@ -188,7 +189,30 @@ def _enqueue(ids: list[int]) -> None:
         deliver_webhook.delay(delivery_id)
 
 
-@events.subscribe(*WEBHOOK_VERBS, phase=events.AFTER_COMMIT, name="webhooks.deliveries")
+CONFIGURED_KEY = "webhooks:configured"
+
+
+def webhooks_configured() -> bool:
+    """Whether any webhook is active: asked for every ticket event, so kept in the cache
+    (cleared whenever a webhook is saved or deleted) and asked of the database once a minute
+    at most. While none is, ticket changes make no delivery row and no task for webhooks."""
+    configured = cache.get(CONFIGURED_KEY)
+    if configured is None:
+        configured = Webhook.objects.filter(is_active=True).exists()
+        cache.set(CONFIGURED_KEY, configured, 60)
+    return bool(configured)
+
+
+def webhooks_changed(**kwargs: Any) -> None:
+    cache.delete(CONFIGURED_KEY)
+
+
+@events.subscribe(
+    *WEBHOOK_VERBS,
+    phase=events.AFTER_COMMIT,
+    name="webhooks.deliveries",
+    when=webhooks_configured,
+)
 def ticket_event_deliveries(event: TicketEvent) -> None:
     """One delivery per active webhook that wants the verb; queued once this commits.
     Runs again on a retry of the event's delivery without sending twice (one row per

@@ -197,3 +197,25 @@ def test_a_delivery_whose_task_was_lost_is_sent_by_the_sweep(customer, departmen
         WebhookDelivery.objects.create(webhook=webhook, verb="ping", payload={"event": "ping"})
         assert webhooks.deliveries_requeue() == 1
         assert [json.loads(body)["id"] for _h, body in hook.received] == [str(old.uuid)]
+
+
+def test_without_webhooks_ticket_changes_make_no_webhook_delivery(
+    customer, department, django_capture_on_commit_callbacks
+):
+    """No row and no task per event while no webhook is active; one once one is."""
+    from tickets.models import EventDelivery
+
+    with django_capture_on_commit_callbacks():
+        open_ticket(customer, department)
+        assert not EventDelivery.objects.filter(subscriber="webhooks.deliveries").exists()
+    Webhook.objects.create(url="https://hooks.example/x", secret=SECRET)
+    with django_capture_on_commit_callbacks():
+        open_ticket(customer, department)
+        assert EventDelivery.objects.filter(subscriber="webhooks.deliveries").count() == 1
+    # A bulk update skips the signal: it is followed by clearing the cache (which also
+    # expires within a minute by itself).
+    Webhook.objects.update(is_active=False)
+    webhooks.webhooks_changed()
+    with django_capture_on_commit_callbacks():
+        open_ticket(customer, department)
+        assert EventDelivery.objects.filter(subscriber="webhooks.deliveries").count() == 1
