@@ -77,7 +77,18 @@ class DeliveryInline(admin.TabularInline):
     max_num = 0
     can_delete = False
     fields = ["created_at", "verb", "state", "attempts", "response_code", "error"]
-    readonly_fields = ["created_at", "verb", "state", "attempts", "response_code", "error"]
+    # The whole delivery is read only; the log shows the columns above (payload: its page).
+    readonly_fields = [
+        "created_at",
+        "verb",
+        "state",
+        "attempts",
+        "response_code",
+        "error",
+        "event",
+        "payload",
+        "attempted_at",
+    ]
     ordering = ["-created_at"]
     show_change_link = True
 
@@ -90,6 +101,7 @@ class WebhookAdmin(admin.ModelAdmin):
     form = WebhookForm
     list_display = ["url", "is_active", "failures", "disabled_at", "created_at"]
     list_filter = ["is_active"]
+    readonly_fields = ["failures", "disabled_at", "created_at"]
     actions = ["send_test"]
     inlines = [DeliveryInline]
 
