@@ -127,6 +127,9 @@ class User(AbstractBaseUser):
     # check that this session passed the second factor.
     backend: str
     is_verified: Callable[[], bool]
+    # An API token limited to some departments (issue 13) narrows what this instance of
+    # the user reaches; tickets.access applies it. None: the user's whole reach.
+    api_departments: frozenset[int] | None = None
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

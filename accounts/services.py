@@ -17,7 +17,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import mails
-from accounts.models import Organization, Role, User, normalize_email
+from accounts.models import Organization, Role, Service, User, normalize_email
 from helpdesk.errors import ActionNotAllowed, NotPermitted, ServiceError
 
 NAME_MAX = 200
@@ -385,3 +385,127 @@ def two_factor_disable(*, actor: User) -> None:
         raise ActionNotAllowed(_("Two-factor authentication is required for staff."))
     TOTPDevice.objects.filter(user=actor).delete()
     StaticDevice.objects.filter(user=actor).delete()
+
+
+# --- Customers, organizations and their services, kept in step by other systems (issue 13) ---
+
+
+def _require_agent(actor: User) -> None:
+    if not (actor.is_active and actor.is_agent):
+        raise NotPermitted()
+
+
+@transaction.atomic
+def customer_update(
+    *,
+    actor: User,
+    customer: User,
+    name: str | None = None,
+    organization: Organization | bool | None = False,
+    language: str | None = None,
+) -> User:
+    """An agent corrects a customer's name, organization or language (W1: billing keeps
+    them in step). `organization=False` leaves it; None takes him out of his organization."""
+    _require_agent(actor)
+    if not customer.is_customer:
+        raise NotPermitted(_("Only customers' accounts are changed here."))
+    if name is not None:
+        customer.name = _name(name)
+    if organization is not False:
+        customer.organization = organization if isinstance(organization, Organization) else None
+    if language is not None:
+        customer.language = _language(language)
+    customer.save(update_fields=["name", "organization", "language"])
+    return customer
+
+
+def _organization_name(name: str) -> str:
+    name = " ".join((name or "").split())[:200]
+    if not name:
+        raise ActionNotAllowed(_("An organization needs a name."))
+    return name
+
+
+@transaction.atomic
+def organization_create(*, actor: User, name: str, shares_tickets: bool = False) -> Organization:
+    _require_agent(actor)
+    name = _organization_name(name)
+    if Organization.objects.filter(name=name).exists():
+        raise ActionNotAllowed(
+            _("There is already an organization named %(name)s.") % {"name": name}
+        )
+    return Organization.objects.create(name=name, shares_tickets=shares_tickets)
+
+
+@transaction.atomic
+def organization_update(
+    *,
+    actor: User,
+    organization: Organization,
+    name: str | None = None,
+    shares_tickets: bool | None = None,
+) -> Organization:
+    _require_agent(actor)
+    if name is not None:
+        name = _organization_name(name)
+        if Organization.objects.filter(name=name).exclude(pk=organization.pk).exists():
+            raise ActionNotAllowed(
+                _("There is already an organization named %(name)s.") % {"name": name}
+            )
+        organization.name = name
+    if shares_tickets is not None:
+        organization.shares_tickets = shares_tickets
+    organization.save(update_fields=["name", "shares_tickets"])
+    return organization
+
+
+def _service_name(name: str) -> str:
+    name = " ".join((name or "").split())[:200]
+    if not name:
+        raise ActionNotAllowed(_("A service needs a name."))
+    return name
+
+
+@transaction.atomic
+def service_create(
+    *,
+    actor: User,
+    name: str,
+    kind: str = "",
+    customer: User | None = None,
+    organization: Organization | None = None,
+) -> Service:
+    """A customer's or an organization's product or service (P2), e.g. from billing."""
+    _require_agent(actor)
+    if (customer is None) == (organization is None):
+        raise ActionNotAllowed(_("A service belongs to one customer or to one organization."))
+    if customer is not None and not customer.is_customer:
+        raise ActionNotAllowed(_("Services belong to customers."))
+    return Service.objects.create(
+        name=_service_name(name),
+        kind=(kind or "").strip()[:100],
+        customer=customer,
+        organization=organization,
+    )
+
+
+@transaction.atomic
+def service_update(
+    *,
+    actor: User,
+    service: Service,
+    name: str | None = None,
+    kind: str | None = None,
+    is_active: bool | None = None,
+) -> Service:
+    """Renames a service, or (de)activates it: a deactivated one is no longer offered to
+    the customer for new tickets; the tickets about it keep it."""
+    _require_agent(actor)
+    if name is not None:
+        service.name = _service_name(name)
+    if kind is not None:
+        service.kind = kind.strip()[:100]
+    if is_active is not None:
+        service.is_active = is_active
+    service.save(update_fields=["name", "kind", "is_active"])
+    return service

@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "tickets.fields",
     "mailgateway",
     "mailgateway.outbound",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -357,6 +361,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Re-enqueues mail whose task a broker lost, and raises mailbox alerts.
     "sweep-inbound-mail": {"task": "mailgateway.tasks.sweep_inbound", "schedule": 300.0},
+    # Webhook deliveries whose task a broker lost (issue 13, api/webhooks.py).
+    "requeue-webhook-deliveries": {"task": "api.requeue_webhook_deliveries", "schedule": 600.0},
 }
 
 # --- Security -------------------------------------------------------------------------
@@ -409,6 +415,54 @@ if FIELD_ENCRYPTION_KEYS_DERIVED:
 # Monitoring's token for the detailed health report (GET /health/ with "Authorization:
 # Bearer <token>" or ?token=); without it only signed-in administrators see the detail.
 HEALTH_TOKEN = env.str("HEALTH_TOKEN", default="")
+
+# --- API (issue 13, W1; README, "API") -----------------------------------------------
+
+# Requests per token (or signed-in session) and minute, before 429 with Retry-After.
+API_RATE_PER_MINUTE = env.int("API_RATE_PER_MINUTE", default=120)
+API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=50)
+API_PAGE_MAX = 100
+# Webhooks: a delivery is tried this many times (back-off from 30 s, doubling, at most an
+# hour); after WEBHOOK_DISABLE_AFTER deliveries failed in a row the webhook is switched off.
+WEBHOOK_ATTEMPTS = env.int("WEBHOOK_ATTEMPTS", default=8)
+WEBHOOK_DISABLE_AFTER = env.int("WEBHOOK_DISABLE_AFTER", default=10)
+WEBHOOK_TIMEOUT = env.int("WEBHOOK_TIMEOUT", default=10)
+# Webhooks to loopback, private, link-local or reserved addresses are refused (SSRF) unless
+# this is on: only for a receiver on the helpdesk's own network (and the tests).
+WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        # The pages' own requests: the session, with Django's CSRF check.
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": f"{API_RATE_PER_MINUTE}/min"},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Helpdesk API",
+    "DESCRIPTION": "Tickets, messages, customers and their services (README, API).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStatusEnum": "tickets.models.Status.choices",
+        "ReplyStatusEnum": ["open", "pending", "solved"],
+    },
+}
 
 # --- Logging --------------------------------------------------------------------------
 

@@ -1,6 +1,10 @@
+from csp.constants import SELF
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.permissions import AllowAny
 
 from helpdesk import views
 from mailgateway import staff_urls as mail_staff_urls
@@ -13,7 +17,23 @@ staff_urls = ticket_staff_urls.urlpatterns + mail_staff_urls.urlpatterns
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("accounts/settings/api-tokens/", include("api.pages_urls")),
     path("accounts/", include("accounts.urls")),
+    # The JSON API (issue 13, W1; README, "API"), its OpenAPI schema and documentation.
+    path("api/v1/", include("api.urls")),
+    path(
+        "api/schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="api-schema"
+    ),
+    path(
+        "api/docs/",
+        # Swagger UI's stylesheet draws its icons as data: images; nothing else is relaxed.
+        csp_update({"img-src": [SELF, "data:"]})(
+            SpectacularSwaggerSplitView.as_view(
+                url_name="api-schema", permission_classes=[AllowAny]
+            )
+        ),
+        name="api-docs",
+    ),
     path("tickets/", include("tickets.urls.portal")),
     path("staff/manage/", include("tickets.sla.urls")),
     path("staff/canned/", include("tickets.canned.urls")),

@@ -15,6 +15,10 @@ staff portal, the mail gateway, the phone, the API) asks it rather than deciding
   business (`reopen_window_open`: reopen it or open a linked one);
 - `may_add_participants`: the requester or an agent who works it brings copied people in;
 - `may_close`, `may_reopen`, `may_rate`: the customer's and the agent's controls.
+
+An API token limited to some departments (issue 13) sets `user.api_departments`: every
+function here then keeps to those departments, so a limited token reaches, lists and works
+nothing else, whatever the endpoint or service that asks.
 """
 
 from __future__ import annotations
@@ -44,9 +48,20 @@ def departments_for(user: User) -> QuerySet[Department]:
     """The departments whose tickets an agent works (all of them for managers and admins)."""
     if not (user.is_authenticated and user.is_active and user.is_agent):
         return Department.objects.none()
-    if user.sees_all_departments:
-        return Department.objects.all()
-    return Department.objects.filter(memberships__user=user)
+    departments = (
+        Department.objects.all()
+        if user.sees_all_departments
+        else Department.objects.filter(memberships__user=user)
+    )
+    if user.api_departments is not None:
+        departments = departments.filter(pk__in=user.api_departments)
+    return departments
+
+
+def _within_token_reach(user: User, tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    if user.api_departments is None:
+        return tickets
+    return tickets.filter(department_id__in=user.api_departments)
 
 
 def tickets_for(user: User) -> QuerySet[Ticket]:
@@ -55,9 +70,9 @@ def tickets_for(user: User) -> QuerySet[Ticket]:
         return Ticket.objects.none()
     if user.is_agent:
         if user.sees_all_departments:
-            return Ticket.objects.all()
+            return _within_token_reach(user, Ticket.objects.all())
         department_ids = DepartmentMembership.objects.filter(user=user).values("department_id")
-        return Ticket.objects.filter(department_id__in=department_ids)
+        return _within_token_reach(user, Ticket.objects.filter(department_id__in=department_ids))
     # Customers: their own tickets, those they follow, and their organization's if shared.
     visible: Q | Combinable = Q(requester=user) | Exists(
         TicketParticipant.objects.filter(ticket=OuterRef("pk"), user=user)
@@ -65,7 +80,7 @@ def tickets_for(user: User) -> QuerySet[Ticket]:
     organization = user.organization
     if organization is not None and organization.shares_tickets:
         visible |= Q(organization=organization)
-    return Ticket.objects.filter(visible)
+    return _within_token_reach(user, Ticket.objects.filter(visible))
 
 
 def ticket_for(user: User, number: int) -> Ticket:
@@ -112,6 +127,8 @@ def can_see(user: User, ticket: Ticket) -> bool:
 def can_work(user: User, ticket: Ticket) -> bool:
     """An agent may work (reply, note, assign, move) the tickets of his departments."""
     if not (user.is_authenticated and user.is_active and user.is_agent):
+        return False
+    if user.api_departments is not None and ticket.department_id not in user.api_departments:
         return False
     if user.sees_all_departments:
         return True

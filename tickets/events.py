@@ -49,26 +49,35 @@ class Subscriber:
     handler: Handler
     phase: str
     verbs: frozenset[str]
+    # An after-commit reaction that is often switched off (webhooks: none registered) says
+    # so here: while it answers False, no delivery row and no task is made for it.
+    when: Callable[[], bool] | None = None
 
     def wants(self, verb: str) -> bool:
         return not self.verbs or verb in self.verbs
+
+    def is_on(self) -> bool:
+        return self.when is None or self.when()
 
 
 _subscribers: dict[str, Subscriber] = {}
 
 
-def subscribe(*verbs: str, phase: str, name: str = "") -> Callable[[Handler], Handler]:
+def subscribe(
+    *verbs: str, phase: str, name: str = "", when: Callable[[], bool] | None = None
+) -> Callable[[Handler], Handler]:
     """Registers the decorated function for these verbs (none: every verb) in one phase.
 
     The name (default: module.function) is what a pending delivery stores, so renaming an
-    after-commit subscriber orphans its pending deliveries: keep names stable.
+    after-commit subscriber orphans its pending deliveries: keep names stable. `when`: a
+    cheap check (no query on the common path) that the reaction is switched on at all.
     """
     if phase not in PHASES:
         raise ValueError(f"unknown phase {phase!r}")
 
     def register(handler: Handler) -> Handler:
         key = name or f"{handler.__module__}.{handler.__qualname__}"
-        _subscribers[key] = Subscriber(key, handler, phase, frozenset(str(v) for v in verbs))
+        _subscribers[key] = Subscriber(key, handler, phase, frozenset(str(v) for v in verbs), when)
         return handler
 
     return register
@@ -92,7 +101,7 @@ def publish(event: TicketEvent) -> None:
     for subscriber in subscribers(IN_TRANSACTION):
         if subscriber.wants(event.verb):
             subscriber.handler(event)
-    later = [s for s in subscribers(AFTER_COMMIT) if s.wants(event.verb)]
+    later = [s for s in subscribers(AFTER_COMMIT) if s.wants(event.verb) and s.is_on()]
     if later:
         deliveries = EventDelivery.objects.bulk_create(
             [EventDelivery(event=event, subscriber=s.name) for s in later]

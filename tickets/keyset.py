@@ -125,6 +125,12 @@ def _decode(cursor: str, model: type[models.Model], keys: Sequence[SortKey]) -> 
     return typed
 
 
+def cursor_valid(cursor: str, model: type[models.Model], keys: Sequence[SortKey]) -> bool:
+    """Whether a cursor decodes for this order: the API refuses a bad one (400) where the
+    pages quietly start again at the first page."""
+    return _decode(cursor, model, keys) is not None
+
+
 def _after(keys: Sequence[SortKey], values: list[Any]) -> Q:
     """Rows that sort after the row with these values: (k1 > v1) or (k1 = v1 and k2 > v2)..."""
     condition = Q(pk__in=[])

@@ -114,6 +114,24 @@ CASES: list[tuple[str, Callable | None, Callable, list[tuple]]] = [
         [OPENED],
     ),
     (
+        "ticket_open_api (an agent for a customer; issue 13)",
+        None,
+        lambda w: services.ticket_open_api(
+            actor=w.agent,
+            customer_email="api@example.com",
+            department=w.department,
+            subject="Alert",
+            body_text="Disk full",
+        ),
+        [OPENED],
+    ),
+    (
+        "message_add_api (issue 13)",
+        None,
+        lambda w: services.message_add_api(actor=w.customer, ticket=w.ticket, body_text="More"),
+        [MESSAGE],
+    ),
+    (
         "message_add_web",
         None,
         lambda w: services.message_add_web(actor=w.customer, ticket=w.ticket, body_text="More"),

@@ -5,6 +5,7 @@ here and its description to docs/events.md. Renaming an after-commit subscriber 
 its pending deliveries (tickets/events.py), so the names are part of the contract.
 """
 
+from api.webhooks import WEBHOOK_VERBS
 from tickets import events
 from tickets.models import EventVerb
 from tickets.sla.clock import TRACKED
@@ -36,6 +37,8 @@ EXPECTED = {
             EventVerb.ESCALATED,
         },
     ),
+    # Issue 13: registered webhooks hear of what happened, signed, after the commit.
+    "webhooks.deliveries": (events.AFTER_COMMIT, set(WEBHOOK_VERBS)),
 }
 
 

@@ -10,6 +10,7 @@ from helpdesk.errors import ActionNotAllowed, NotPermitted, ServiceError
 from tickets.services.common import MailThreading
 from tickets.services.links import ticket_merge, ticket_split
 from tickets.services.messages import (
+    message_add_api,
     message_add_mail,
     message_add_web,
     note_add,
@@ -17,6 +18,7 @@ from tickets.services.messages import (
     reply_add,
 )
 from tickets.services.opening import (
+    ticket_open_api,
     ticket_open_follow_up,
     ticket_open_mail,
     ticket_open_phone,
@@ -39,6 +41,7 @@ __all__ = [
     "MailThreading",
     "NotPermitted",
     "ServiceError",
+    "message_add_api",
     "message_add_mail",
     "message_add_web",
     "note_add",
@@ -51,6 +54,7 @@ __all__ = [
     "ticket_close",
     "ticket_merge",
     "ticket_move",
+    "ticket_open_api",
     "ticket_open_follow_up",
     "ticket_open_mail",
     "ticket_open_phone",

@@ -1,8 +1,9 @@
 """Adding to a ticket's conversation: customers' messages, agents' replies and notes.
 
 A customer's message has one entry point per channel around one core: `message_add_web`
-(the portal) and `message_add_mail` (the mail gateway, with the mail's threading headers
-and trust as a `MailThreading`). Agents write with `reply_add` and `note_add`.
+(the portal), `message_add_api` (the API) and `message_add_mail` (the mail gateway, with
+the mail's threading headers and trust as a `MailThreading`). Agents write with
+`reply_add` and `note_add`.
 """
 
 from __future__ import annotations
@@ -60,6 +61,24 @@ def message_add_web(
         actor=actor,
         ticket=ticket,
         channel=Channel.WEB,
+        body_text=body_text,
+        attachments=attachments,
+    )
+
+
+@transaction.atomic
+def message_add_api(
+    *,
+    actor: User,
+    ticket: Ticket,
+    body_text: str,
+    attachments: Iterable[NewAttachment] = (),
+) -> Message:
+    """A customer writes into a ticket through the API (issue 13, W1): as in the portal."""
+    return _customer_message(
+        actor=actor,
+        ticket=ticket,
+        channel=Channel.API,
         body_text=body_text,
         attachments=attachments,
     )

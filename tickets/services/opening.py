@@ -7,6 +7,8 @@
 - `ticket_open_mail`: the mail gateway opens one from a mail (MAIL.md), with the mail's
   threading headers and trust (`MailThreading`); the actor is the sender, or the agent who
   accepted the mail from the rejected-mail page.
+- `ticket_open_api`: through the API (issue 13, W1): a customer for himself, as on the
+  web; an agent for a customer by address, as by phone.
 - `ticket_open_follow_up`: a customer wrote into a ticket closed past the reopen window:
   his message opens a new ticket linked to it (P4), by whichever channel it came.
 
@@ -107,6 +109,49 @@ def ticket_open_phone(
         subject=subject,
         body_text=body_text,
         attachments=attachments,
+        priority=priority,
+    )
+
+
+@transaction.atomic
+def ticket_open_api(
+    *,
+    actor: User,
+    subject: str,
+    body_text: str,
+    department: Department | None = None,
+    category: Category | None = None,
+    service: Service | None = None,
+    customer_email: str = "",
+    customer_name: str = "",
+    priority: Priority = Priority.NORMAL,
+    attachments: Iterable[NewAttachment] = (),
+) -> Ticket:
+    """A ticket opened through the API (W1). A customer opens it for himself (the
+    department follows the category unless given, as on the web); an agent names the
+    customer by address, whose account is made if new (as by phone), and may set the
+    priority. Nothing is kept if the ticket cannot be opened."""
+    if actor.is_agent:
+        if department is None:
+            department = _category_department(category)
+        customer = User.objects.filter(email=normalize_email(customer_email)).first()
+        if customer is None:
+            customer = customer_create(actor=actor, email=customer_email, name=customer_name)
+        requester = customer
+    else:
+        requester = actor
+        department = department or _category_department(category)
+        priority = Priority.NORMAL
+    return _ticket_open(
+        actor=actor,
+        requester=requester,
+        channel=Channel.API,
+        department=department,
+        subject=subject,
+        body_text=body_text,
+        attachments=attachments,
+        category=category,
+        service=service,
         priority=priority,
     )
 

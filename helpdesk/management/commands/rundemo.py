@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from api.demo import print_demo_token
 from tickets.management.commands.seed_demo import print_logins
 
 
@@ -47,6 +48,7 @@ class Command(BaseCommand):
         host = addrport if ":" in addrport else f"127.0.0.1:{addrport}"
         self.stdout.write(self.style.SUCCESS(f"\nThe helpdesk runs at http://{host}/"))
         print_logins(self.stdout)
+        print_demo_token(self.stdout)
         self.stdout.write(f"Outgoing mail is written to {settings.EMAIL_FILE_PATH}/\n")
         try:
             call_command("runserver", host, use_reloader=False)
