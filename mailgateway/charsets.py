@@ -8,6 +8,13 @@ into nonsense. Real Russian, Ukrainian or Belarusian text is mostly lower-case; 
 bytes read in the wrong Cyrillic charset come out with the case scrambled. That gives a
 cheap and reliable test between koi8-r, koi8-u, windows-1251, iso-8859-5 and cp866, which
 statistical detectors often confuse on short strings such as a name or a subject.
+
+The East Asian multi-byte charsets overlap even more: the same bytes are valid GBK, Big5,
+EUC-KR and EUC-JP. What tells them apart is the language the reading gives: Japanese has
+kana, Korean has Hangul syllables (and almost no Hanja) with spaces between words,
+Chinese has the common Hanzi of its charset's first level. The common characters of each
+are read from the charsets' own tables (the first levels of GB 2312, Big5, JIS X 0208 and
+KS X 1001 list the frequent characters first), so no frequency table is copied here.
 """
 
 from __future__ import annotations
@@ -15,7 +22,6 @@ from __future__ import annotations
 import codecs
 import re
 
-from charset_normalizer import from_bytes
 
 # Codec names as codecs.lookup() spells them (charset_name() returns those).
 CYRILLIC_FAMILY = ("cp1251", "koi8-r", "koi8-u", "iso8859-5", "cp866", "mac-cyrillic")
@@ -39,17 +45,55 @@ CHARSET_ALIASES = {
     "gb2312": "gb18030",
     "gbk": "gb18030",
     "x-gbk": "gb18030",
+    "cp936": "gb18030",
+    "euc-cn": "gb18030",
+    # Japanese, Korean and Chinese mail programs write their vendors' supersets under the
+    # standard names (NEC and IBM extensions of Shift_JIS, Unified Hangul, HKSCS).
+    "shift_jis": "cp932",
+    "shift-jis": "cp932",
+    "sjis": "cp932",
+    "x-sjis": "cp932",
+    "ms_kanji": "cp932",
+    "windows-31j": "cp932",
+    "euc-kr": "cp949",
+    "ks_c_5601": "cp949",
+    "x-windows-949": "cp949",
+    "big5": "big5hkscs",
+    "x-x-big5": "big5hkscs",
+    "big5-hkscs": "big5hkscs",
+    "iso-2022-jp": "iso2022_jp_2",
+    "csiso2022jp": "iso2022_jp_2",
+    "iso-2022-jp-1": "iso2022_jp_2",
+    "iso-2022-jp-ms": "iso2022_jp_2",
+    # Latin-1 and Turkish labels mean their Windows supersets (as browsers read them).
+    "iso-8859-1": "cp1252",
+    "iso8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "l1": "cp1252",
+    "iso-8859-9": "cp1254",
+    "latin5": "cp1254",
+    "tis-620": "cp874",
+    "iso-8859-11": "cp874",
     "ascii": "ascii",
     "us-ascii": "ascii",
     "ansi_x3.4-1968": "ascii",
 }
 # A declared Cyrillic charset is overruled only when another reads clearly better.
 MISLABEL_MARGIN = 0.3
-# A single-byte reading this good is taken without asking the statistical detector.
-CONFIDENT = 1.5
-SINGLE_BYTE = frozenset((*CYRILLIC_FAMILY, "cp1252", "iso8859-1", "iso8859-15"))
-# Below this many 8-bit bytes a statistical detector guesses wildly.
-DETECTOR_MIN_BYTES = 16
+# A text declared in a Latin charset with fewer 8-bit bytes than this (a ®, a ü) keeps its
+# label: too little to judge.
+FEW_8BIT = 8
+# Other single-byte charsets an undeclared text is tried in (Central European, Greek,
+# Turkish, Baltic), after the Cyrillic family and Western European.
+OTHER_SINGLE_BYTE = ("cp1250", "iso8859-2", "cp1253", "iso8859-7", "cp1254", "cp1257")
+SINGLE_BYTE = frozenset(
+    (*CYRILLIC_FAMILY, "cp1252", "iso8859-1", "iso8859-15", *OTHER_SINGLE_BYTE)
+)
+# East Asian multi-byte charsets, as Python names their supersets.
+CJK_CODECS = ("gb18030", "big5hkscs", "cp932", "euc_jp", "cp949")
+# The bytes of a text this long are enough to judge its charset.
+SAMPLE_BYTES = 4096
 # Charsets whose text is not ASCII-compatible (an all-ASCII byte string is not ASCII text).
 WIDE_CODECS = ("utf-16", "utf-32", "utf-7")
 # Cyrillic letters of no living Russian, Ukrainian or Belarusian word: typical mojibake.
@@ -105,7 +149,25 @@ LETTER_FREQUENCIES = {
             0.90, 0.80, 0.60, 0.50, 0.40, 0.20,
         ),
     ),
+    "el": _frequencies(
+        "αοιετσνηυρπκμλςωγδάίόέθχήφύβώξζψ",
+        (
+            11.0, 9.0, 7.5, 7.5, 7.5, 5.5, 6.5, 5.0, 4.0, 4.5, 4.0, 4.0, 3.5, 3.0, 2.0,
+            2.0, 1.8, 1.8, 2.0, 1.8, 1.7, 1.5, 1.2, 1.2, 1.0, 0.8, 0.8, 0.7, 0.6, 0.4,
+            0.3, 0.1,
+        ),
+    ),
 }  # fmt: skip
+
+
+def _is_neutral(ch: str) -> bool:
+    """East Asian punctuation (full stops, commas, brackets, full-width ASCII): neither a
+    sign of text nor of mojibake."""
+    return "\u3000" <= ch <= "\u303f" or "\uff01" <= ch <= "\uff5e"
+
+
+def _is_latin_letter(ch: str) -> bool:
+    return "\u00c0" <= ch <= "\u024f" and ch.isalpha()
 
 
 def quality(text: str) -> float:
@@ -113,7 +175,8 @@ def quality(text: str) -> float:
 
     Letters of living alphabets count for it; symbols, box drawing, replacement
     characters and archaic Cyrillic letters count against it, and so do a capital letter
-    inside a word and a Cyrillic letter glued to a Latin one (both typical of a wrong table).
+    inside a word, a Cyrillic letter glued to a Latin one and three accented Latin letters
+    in a row (all typical of a wrong table: Greek or Russian read as Latin-1 is all accents).
     """
     good = bad = 0
     previous = ""
@@ -121,15 +184,20 @@ def quality(text: str) -> float:
         if ch < "\x80":
             previous = ch
             continue
+        if _is_neutral(ch):
+            previous = ch
+            continue
         if ch.isalpha() and not _RARE_CYRILLIC.match(ch):
             good += 1
             if ch.isupper() and previous.isalpha() and previous.islower():
                 bad += 2
             following = text[index + 1 : index + 2]
-            if "\u0400" <= ch <= "\u04ff" and (
+            if "\u0370" <= ch <= "\u04ff" and (
                 (previous.isascii() and previous.isalpha())
                 or (following.isascii() and following.isalpha())
             ):
+                bad += 2
+            if _is_latin_letter(ch) and _is_latin_letter(previous) and _is_latin_letter(following):
                 bad += 2
         else:
             bad += 4
@@ -139,9 +207,9 @@ def quality(text: str) -> float:
 
 
 def letter_fit(text: str) -> float:
-    """How common the Cyrillic letters are in the language they fit best (Russian,
-    Ukrainian or Belarusian): their mean frequency, 0 to about 0.7 (0 if none)."""
-    letters = [ch.lower() for ch in text if "\u0400" <= ch <= "\u04ff"]
+    """How common the Cyrillic and Greek letters are in the language they fit best
+    (Russian, Ukrainian, Belarusian, Greek): their mean frequency, 0 to about 0.7."""
+    letters = [ch.lower() for ch in text if "\u0370" <= ch <= "\u04ff"]
     if not letters:
         return 0.0
     return max(
@@ -150,12 +218,62 @@ def letter_fit(text: str) -> float:
     )
 
 
+def _common(codec: str, leads: range, trails: tuple[range, ...]) -> frozenset[str]:
+    """The characters a charset encodes in the given rows: the first levels of the East
+    Asian standards hold their language's frequent characters."""
+    pairs = bytes(byte for lead in leads for trail in trails for byte in trail for byte in (lead, byte))
+    return frozenset(pairs.decode(codec, errors="ignore"))
+
+
+_TRAILS_94 = (range(0xA1, 0xFF),)
+COMMON_HANZI_SIMPLIFIED = _common("gb2312", range(0xB0, 0xD8), _TRAILS_94)
+COMMON_HANZI_TRADITIONAL = _common("big5", range(0xA4, 0xC7), (range(0x40, 0x7F), range(0xA1, 0xFF)))
+COMMON_KANJI = _common("euc_jp", range(0xB0, 0xD0), _TRAILS_94)
+COMMON_HANGUL = _common("euc_kr", range(0xB0, 0xC9), _TRAILS_94)
+KANA = frozenset(chr(code) for code in range(0x3041, 0x3100))
+# A common CJK character weighs less than a common Cyrillic letter: two bytes of any
+# Cyrillic or Greek word also read as some common character of some CJK charset.
+CJK_WEIGHT = 0.5
+# A Korean text has a space every few syllables; a Chinese or Japanese one hardly any.
+SPACED = 6
+
+
+def cjk_fit(text: str) -> float:
+    """How well a reading fits Japanese, Korean or Chinese, 0 to 1: the share of its
+    non-ASCII characters that are common in the language it fits best."""
+    n = kana = kanji = hangul = simplified = traditional = 0
+    for ch in text:
+        if ch < "\x80" or _is_neutral(ch):
+            continue
+        n += 1
+        if ch in KANA:
+            kana += 1
+        elif ch in COMMON_HANGUL:
+            hangul += 1
+        else:
+            kanji += ch in COMMON_KANJI
+            simplified += ch in COMMON_HANZI_SIMPLIFIED
+            traditional += ch in COMMON_HANZI_TRADITIONAL
+    if not n:
+        return 0.0
+    japanese = (kana + kanji) / n
+    if kana * 10 < n and n > 8:
+        japanese /= 2  # Japanese prose is never without kana
+    chinese = max(simplified, traditional) / n
+    if text.count(" ") * SPACED > n:
+        japanese, chinese = japanese / 2, chinese / 2
+    return max(japanese, hangul / n, chinese)
+
+
 def text_score(text: str) -> float:
-    return quality(text) + 2 * letter_fit(text)
+    return quality(text) + 2 * max(letter_fit(text), CJK_WEIGHT * cjk_fit(text))
 
 
 def _score(data: bytes, charset: str) -> float:
-    return text_score(data.decode(charset, errors="replace"))
+    text = data[:SAMPLE_BYTES].decode(charset, errors="replace")
+    if text.count("\ufffd") * 20 > len(text):
+        return -4.0  # more than one character in twenty undecodable: not this charset
+    return text_score(text)
 
 
 def best_reading(data: bytes, charsets: tuple[str | None, ...]) -> str:
@@ -179,8 +297,115 @@ def looks_mostly_utf8(data: bytes, *, declared: bool = False) -> bool:
     return non_ascii > 0 and bad * 3 <= non_ascii
 
 
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def wide_charset(data: bytes) -> str | None:
+    """UTF-16 or UTF-32 (or UTF-8 with a byte order mark), by its mark or, without one,
+    by the zero bytes of its Latin text; None for anything else."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name
+    sample = data[:SAMPLE_BYTES]
+    if len(sample) < 4 or sample.count(0) * 4 < len(sample):
+        return None
+    if len(data) % 4 == 0:
+        if not any(sample[3::4]) and all(sample[0::4]):
+            return "utf-32-le"
+        if not any(sample[0::4]) and all(sample[3::4]):
+            return "utf-32-be"
+    if len(data) % 2 == 0:
+        odd, even = sample[1::2].count(0), sample[0::2].count(0)
+        if odd > even * 4:
+            return "utf-16-le"
+        if even > odd * 4:
+            return "utf-16-be"
+    return None
+
+
+def decode_wide(data: bytes, name: str) -> str:
+    """UTF-16/32 text: a byte order mark decides the order; without one, the order whose
+    reading looks like text (RFC 2781 prefers big-endian on a tie)."""
+    if name in ("utf-16", "utf-32") and not data.startswith(
+        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    ):
+        guessed = wide_charset(data)
+        if guessed and guessed.startswith(name):
+            name = guessed
+        else:
+            name = best_reading(data, (f"{name}-be", f"{name}-le"))
+    return data.decode(name, errors="replace")
+
+
+# ISO-2022-JP: escape sequences switch between ASCII (or JIS-Roman), JIS X 0208 and
+# half-width katakana. Mail programs put Microsoft's extensions (circled numbers, NEC and
+# IBM kanji) in it too, which Python's codecs refuse; read through Shift_JIS (cp932),
+# which has them all, every ISO-2022-JP text comes out whole.
+_ISO2022_ESCAPE = re.compile(rb"\x1b(\(B|\(J|\(I|\$@|\$B|\$\(D|\$\(Q|\$\(O|\$A|\$\(C|&@)")
+_ISO2022_OTHER = (b"\x1b$A", b"\x1b$(C", b"\x1b$(D", b"\x1b.A", b"\x1b.F")
+
+
+def has_iso2022(data: bytes) -> bool:
+    return b"\x1b$" in data or b"\x1b(" in data
+
+
+def _jis_to_sjis(first: int, second: int) -> bytes:
+    lead = ((first + 1) >> 1) + (0x70 if first <= 0x5E else 0xB0)
+    if first % 2:
+        trail = second + 0x1F + (second >= 0x60)
+    else:
+        trail = second + 0x7E
+    return bytes((lead, trail))
+
+
+def decode_iso2022(data: bytes, defects: list[str]) -> str:
+    if any(escape in data for escape in _ISO2022_OTHER):
+        return data.decode("iso2022_jp_2", errors="replace")  # Chinese, Korean, Latin sets
+    out: list[str] = []
+    mode = b"(B"
+    position = 0
+    for match in [*_ISO2022_ESCAPE.finditer(data), None]:
+        end = match.start() if match else len(data)
+        chunk = data[position:end]
+        if mode in (b"$@", b"$B", b"$(Q", b"$(O") and chunk:
+            chunk = chunk.replace(b"\r", b"").replace(b"\n", b"")
+            sjis = b"".join(
+                _jis_to_sjis(chunk[i], chunk[i + 1])
+                if 0x21 <= chunk[i] <= 0x7E and 0x21 <= chunk[i + 1] <= 0x7E
+                else b"\xff\xff"
+                for i in range(0, len(chunk) - 1, 2)
+            )
+            text = sjis.decode("cp932", errors="replace")
+            if len(chunk) % 2 or "\ufffd" in text:
+                defects.append("invalid ISO-2022-JP sequences replaced")
+                text += "\ufffd" * (len(chunk) % 2)
+            out.append(text)
+        elif mode == b"(I":
+            out.append(bytes(b | 0x80 for b in chunk).decode("cp932", errors="replace"))
+        else:
+            out.append(chunk.decode("ascii", errors="replace"))
+        if match:
+            mode = match.group(1)
+            position = match.end()
+    return "".join(out)
+
+
 def detect(data: bytes, hint: str | None = None) -> str:
-    """A codec for bytes whose charset is not declared (or declared wrongly)."""
+    """A codec for bytes whose charset is not declared (or declared wrongly).
+
+    UTF-8 first (it is what nearly everything is), then a byte order mark or the zero
+    bytes of UTF-16/32, then the declared multi-byte charset when it reads the bytes, then
+    the reading that looks most like text among the legacy charsets, the hinted one first.
+    """
+    wide = wide_charset(data)
+    if wide:
+        return wide
     try:
         data.decode("utf-8")
         return "utf-8"
@@ -188,18 +413,32 @@ def detect(data: bytes, hint: str | None = None) -> str:
         pass
     if looks_mostly_utf8(data):
         return "utf-8"
-    if hint and hint not in ("ascii", "utf-8", *SINGLE_BYTE):
+    if hint and hint not in ("ascii", "utf-8", *SINGLE_BYTE) and _score(data, hint) > -4:
         return hint  # a multi-byte legacy charset (Japanese, Chinese) the mail declares
-    single = best_reading(data, (hint, *CYRILLIC_FAMILY, "cp1252"))
-    if _score(data, single) >= CONFIDENT or (
-        sum(1 for byte in data if byte > 127) < DETECTOR_MIN_BYTES
-    ):
-        return single
-    best = from_bytes(data[:65536]).best()
-    guess = charset_name(best.encoding) if best is not None else None
-    if guess and _score(data, guess) > _score(data, single):
-        return guess
-    return single
+    candidates: tuple[str | None, ...] = (hint, *CYRILLIC_FAMILY, "cp1252", *OTHER_SINGLE_BYTE)
+    if hint not in SINGLE_BYTE and _has_pairs(data):
+        # A mail whose text is in a single-byte charset has no East Asian headers: a short
+        # Cyrillic word also reads as two or three common Hanzi.
+        candidates = (hint, *CYRILLIC_FAMILY, "cp1252", *CJK_CODECS, *OTHER_SINGLE_BYTE)
+    if _looks_utf16(data):
+        candidates += ("utf-16-le", "utf-16-be")
+    return best_reading(data, candidates)
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """UTF-16 without a byte order mark or zero bytes (Cyrillic, CJK): the high byte of
+    each character repeats (one script block), the low one varies."""
+    sample = data[:SAMPLE_BYTES]
+    if len(sample) < 16 or len(data) % 2:
+        return False
+    even, odd = len(set(sample[0::2])), len(set(sample[1::2]))
+    return min(even, odd) * 2 < max(even, odd)
+
+
+def _has_pairs(data: bytes) -> bool:
+    """Two 8-bit bytes in a row somewhere: a multi-byte charset is possible."""
+    sample = data[:SAMPLE_BYTES]
+    return any(sample[i] > 127 and sample[i + 1] > 63 for i in range(len(sample) - 1))
 
 
 def decode_bytes(
@@ -210,8 +449,21 @@ def decode_bytes(
         return ""
     name = charset_name(declared)
     if name and name.startswith(WIDE_CODECS):
-        return data.decode(name, errors="replace")
+        if name.startswith("utf-7"):
+            return data.decode(name, errors="replace")
+        return decode_wide(data, name)
+    if name and name.startswith("iso2022_jp") or (not name and has_iso2022(data)):
+        if data.isascii():
+            return decode_iso2022(data, defects)
+        name = None if name is None else ""  # 8-bit bytes: not ISO-2022-JP after all
+        defects.append(f"text labelled {declared} has 8-bit bytes")
     if data.isascii():
+        if b"\x00" in data:  # undeclared UTF-16 or UTF-32 of Latin or Cyrillic text
+            wide = wide_charset(data)
+            if not wide and _looks_utf16(data):
+                wide = best_reading(data, ("utf-16-le", "utf-16-be"))
+            if wide:
+                return data.decode(wide, errors="replace")
         return data.decode("ascii")
     if name is None:
         defects.append(f"unknown charset {declared!r}: detected")
@@ -231,14 +483,23 @@ def decode_bytes(
             name = detect(data, hint)
             defects.append(f"text labelled utf-8 is {name}")
             return data.decode(name, errors="replace")
-    if name in CYRILLIC_FAMILY:
+    if name in SINGLE_BYTE:
         try:
             data.decode("utf-8")
             defects.append(f"text labelled {declared} is utf-8")
             return data.decode("utf-8")
         except UnicodeDecodeError:
             pass
-        best = best_reading(data, (name, *CYRILLIC_FAMILY))
+        candidates: tuple[str, ...] = (name, *CYRILLIC_FAMILY)
+        if name not in CYRILLIC_FAMILY:
+            # A Latin text with a sign or two (a ® is a Cyrillic letter elsewhere) keeps
+            # its label; a whole text of 8-bit bytes may be something else.
+            if sum(byte > 127 for byte in data[:SAMPLE_BYTES]) < FEW_8BIT:
+                return data.decode(name, errors="replace")
+            candidates = (name, *CYRILLIC_FAMILY, "cp1252", *OTHER_SINGLE_BYTE)
+            if _has_pairs(data):
+                candidates += CJK_CODECS
+        best = best_reading(data, candidates)
         # Switch only on a clear verdict: a shouted all-capitals line stays as declared.
         if best != name and _score(data, best) - _score(data, name) > MISLABEL_MARGIN:
             defects.append(f"text labelled {declared} is {best}")
@@ -247,5 +508,10 @@ def decode_bytes(
     try:
         return data.decode(name)
     except UnicodeDecodeError:
-        defects.append(f"invalid {declared} sequences replaced")
-        return data.decode(name, errors="replace")
+        pass
+    best = detect(data, None)
+    if best != name and _score(data, best) - _score(data, name) > MISLABEL_MARGIN:
+        defects.append(f"text labelled {declared} is {best}")
+        return data.decode(best, errors="replace")
+    defects.append(f"invalid {declared} sequences replaced")
+    return data.decode(name, errors="replace")

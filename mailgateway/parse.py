@@ -23,7 +23,7 @@ from email.policy import Compat32
 from email.utils import parsedate_to_datetime
 from typing import cast
 
-from mailgateway.charsets import charset_name, decode_bytes
+from mailgateway.charsets import SAMPLE_BYTES, charset_name, decode_bytes, detect
 from mailgateway.headers import (
     decode_header,
     decode_words,
@@ -299,6 +299,13 @@ def _charset_hint(message: MimePart) -> str | None:
             if name and name not in ("ascii", "utf-8"):
                 return name
             if name:
+                return None
+            if name == "" and not part.is_multipart():
+                # No charset declared: the one its 8-bit text turns out to be.
+                data = part.get_payload(decode=True)
+                if isinstance(data, bytes) and not data.isascii():
+                    found = detect(data[:SAMPLE_BYTES])
+                    return None if found == "utf-8" else found
                 return None
     return None
 
