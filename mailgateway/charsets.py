@@ -83,10 +83,12 @@ CHARSET_ALIASES = {
 MISLABEL_MARGIN = 0.3
 # A text declared in a Latin charset with fewer 8-bit bytes than this (a ®, a ü) keeps its
 # label: too little to judge.
-FEW_8BIT = 8
+FEW_8BIT = 4
 # Other single-byte charsets an undeclared text is tried in (Central European, Greek,
 # Turkish, Baltic), after the Cyrillic family and Western European.
 OTHER_SINGLE_BYTE = ("cp1250", "iso8859-2", "cp1253", "iso8859-7", "cp1254", "cp1257")
+# The labels mail programs put on text whatever its charset.
+LATIN1_LABELS = ("cp1252", "iso8859-15")
 SINGLE_BYTE = frozenset(
     (*CYRILLIC_FAMILY, "cp1252", "iso8859-1", "iso8859-15", *OTHER_SINGLE_BYTE)
 )
@@ -166,8 +168,16 @@ def _is_neutral(ch: str) -> bool:
     return "\u3000" <= ch <= "\u303f" or "\uff01" <= ch <= "\uff5e"
 
 
+def _is_cjk(ch: str) -> bool:
+    return "\u3040" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7a3"
+
+
 def _is_latin_letter(ch: str) -> bool:
     return "\u00c0" <= ch <= "\u024f" and ch.isalpha()
+
+
+# Polish "Żół" has three accented letters in a row; no word of a Latin alphabet has more.
+MAX_ACCENTED_RUN = 3
 
 
 def quality(text: str) -> float:
@@ -175,14 +185,19 @@ def quality(text: str) -> float:
 
     Letters of living alphabets count for it; symbols, box drawing, replacement
     characters and archaic Cyrillic letters count against it, and so do a capital letter
-    inside a word, a Cyrillic letter glued to a Latin one and three accented Latin letters
-    in a row (all typical of a wrong table: Greek or Russian read as Latin-1 is all accents).
+    inside a word, a Cyrillic or Greek letter glued to a Latin one, more accented Latin
+    letters in a row than any language has (Greek or Russian read as Latin-1 is all
+    accents), an ideograph inside a Latin word and control characters (all typical of a
+    wrong table).
     """
-    good = bad = 0
+    good = bad = run = 0
     previous = ""
     for index, ch in enumerate(text):
         if ch < "\x80":
+            if ch < " " and ch not in "\t\n\r\x0c":
+                bad += 4  # control characters: a reading of the wrong width (UTF-16)
             previous = ch
+            run = 0
             continue
         if _is_neutral(ch):
             previous = ch
@@ -197,10 +212,15 @@ def quality(text: str) -> float:
                 or (following.isascii() and following.isalpha())
             ):
                 bad += 2
-            if _is_latin_letter(ch) and _is_latin_letter(previous) and _is_latin_letter(following):
+            run = run + 1 if _is_latin_letter(ch) else 0
+            if run > MAX_ACCENTED_RUN:
                 bad += 2
+            if _is_cjk(ch) and previous.isascii() and previous.isalpha():
+                if following.isascii() and following.isalpha():
+                    bad += 4  # one ideograph inside a Latin word: a Latin text misread
         else:
             bad += 4
+            run = 0
         previous = ch
     total = good + bad / 4
     return (good - bad) / total if total else 1.0
@@ -436,9 +456,32 @@ def _looks_utf16(data: bytes) -> bool:
 
 
 def _has_pairs(data: bytes) -> bool:
-    """Two 8-bit bytes in a row somewhere: a multi-byte charset is possible."""
+    """Two 8-bit bytes in a row somewhere: a multi-byte charset is possible (each of its
+    texts has such pairs; a German text with a ü here and there has none)."""
     sample = data[:SAMPLE_BYTES]
-    return any(sample[i] > 127 and sample[i + 1] > 63 for i in range(len(sample) - 1))
+    return any(sample[i] > 127 and sample[i + 1] > 127 for i in range(len(sample) - 1))
+
+
+def relabel(data: bytes, name: str) -> str:
+    """The charset of 8-bit bytes labelled with a single-byte charset: the label, unless
+    another charset reads them clearly better (mail programs label nearly anything
+    iso-8859-1, and koi8-r and windows-1251 are swapped often)."""
+    candidates: tuple[str, ...] = (name, *CYRILLIC_FAMILY)
+    if name not in (*CYRILLIC_FAMILY, *LATIN1_LABELS):
+        return name  # a label chosen on purpose (Polish, Greek): trusted
+    if name not in CYRILLIC_FAMILY:
+        # A Latin text with a sign or two (a ® is a Cyrillic letter elsewhere) keeps its
+        # label; a whole text of 8-bit bytes may be something else.
+        if sum(byte > 127 for byte in data[:SAMPLE_BYTES]) < FEW_8BIT:
+            return name
+        candidates = (name, *CYRILLIC_FAMILY, "cp1252", *OTHER_SINGLE_BYTE)
+        if _has_pairs(data):
+            candidates += CJK_CODECS
+    best = best_reading(data, candidates)
+    # Switch only on a clear verdict: a shouted all-capitals line stays as declared.
+    if best != name and _score(data, best) - _score(data, name) > MISLABEL_MARGIN:
+        return best
+    return name
 
 
 def decode_bytes(
@@ -490,21 +533,10 @@ def decode_bytes(
             return data.decode("utf-8")
         except UnicodeDecodeError:
             pass
-        candidates: tuple[str, ...] = (name, *CYRILLIC_FAMILY)
-        if name not in CYRILLIC_FAMILY:
-            # A Latin text with a sign or two (a ® is a Cyrillic letter elsewhere) keeps
-            # its label; a whole text of 8-bit bytes may be something else.
-            if sum(byte > 127 for byte in data[:SAMPLE_BYTES]) < FEW_8BIT:
-                return data.decode(name, errors="replace")
-            candidates = (name, *CYRILLIC_FAMILY, "cp1252", *OTHER_SINGLE_BYTE)
-            if _has_pairs(data):
-                candidates += CJK_CODECS
-        best = best_reading(data, candidates)
-        # Switch only on a clear verdict: a shouted all-capitals line stays as declared.
-        if best != name and _score(data, best) - _score(data, name) > MISLABEL_MARGIN:
+        best = relabel(data, name)
+        if best != name:
             defects.append(f"text labelled {declared} is {best}")
-            name = best
-        return data.decode(name, errors="replace")
+        return data.decode(best, errors="replace")
     try:
         return data.decode(name)
     except UnicodeDecodeError:

@@ -23,7 +23,14 @@ from email.policy import Compat32
 from email.utils import parsedate_to_datetime
 from typing import cast
 
-from mailgateway.charsets import SAMPLE_BYTES, charset_name, decode_bytes, detect
+from mailgateway.charsets import (
+    SAMPLE_BYTES,
+    SINGLE_BYTE,
+    charset_name,
+    decode_bytes,
+    detect,
+    relabel,
+)
 from mailgateway.headers import (
     decode_header,
     decode_words,
@@ -296,17 +303,17 @@ def _charset_hint(message: MimePart) -> str | None:
     for part in message.walk():
         if part.get_content_maintype() == "text":
             name = charset_name(part.get_content_charset())
+            data = None if part.is_multipart() else part.get_payload(decode=True)
+            if not isinstance(data, bytes) or data.isascii():
+                data = b""
+            if name in SINGLE_BYTE and data:
+                return relabel(data[:SAMPLE_BYTES], name)  # what the text turns out to be
             if name and name not in ("ascii", "utf-8"):
                 return name
-            if name:
-                return None
-            if name == "" and not part.is_multipart():
-                # No charset declared: the one its 8-bit text turns out to be.
-                data = part.get_payload(decode=True)
-                if isinstance(data, bytes) and not data.isascii():
-                    found = detect(data[:SAMPLE_BYTES])
-                    return None if found == "utf-8" else found
-                return None
+            if name == "" and data:  # no charset declared: what its 8-bit text is
+                found = detect(data[:SAMPLE_BYTES])
+                return None if found == "utf-8" else found
+            return None
     return None
 
 
