@@ -223,7 +223,8 @@ def iso2022_raw() -> bytes:
     head += b"Subject: " + subject.encode("iso2022_jp") + b"\r\n"
     circled = b"\x1b$B-!\x1b(B"  # (1) in row 13 of JIS X 0208 as Microsoft extended it
     text = body.replace("\n", "\r\n").encode("iso2022_jp") + b"\r\n" + circled + b"\r\n"
-    part = crlf("Content-Type: text/plain; charset=ISO-2022-JP\nContent-Transfer-Encoding: 7bit\n\n")
+    part = crlf("Content-Type: text/plain; charset=ISO-2022-JP\n")
+    part += crlf("Content-Transfer-Encoding: 7bit\n\n")
     attachment = b'Content-Disposition: attachment; filename="' + filename.encode("iso2022_jp")
     return mail(head, part + text, attachment + b'"\r\n')
 
@@ -265,7 +266,8 @@ def main() -> None:
         add(f"misdeclared-{language}-{codec}-as-latin1.eml", data, language)
     add("raw-iso-2022-jp-headers.eml", iso2022_raw(), "ja", "\n①")
     for language, label, codec in WIDE:
-        add(f"wide-{language}-{label.lower() or 'undeclared'}-{codec}.eml", wide(language, label, codec), language)
+        file = f"wide-{language}-{label.lower() or 'undeclared'}-{codec}.eml"
+        add(file, wide(language, label, codec), language)
     (HERE / "expected.json").write_text(
         json.dumps(expected, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
     )
