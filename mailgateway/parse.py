@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import email
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email.feedparser import BytesFeedParser
 from email.message import Message as MimePart
 from email.policy import Compat32
 from email.utils import parsedate_to_datetime
-from collections.abc import Callable
 from typing import cast
 
 from mailgateway.charsets import (
@@ -212,6 +212,8 @@ def _parse(raw: bytes, envelope_recipients, lazy: list[tuple[int, int]]) -> Pars
     _walk(message, state, depth=0, multipart_type="mixed", in_alternative=False)
     text, html = bodies(state)
     attachments, dropped = collect_attachments(state, html)
+    if not text.strip() and not html and state.tnef_body:
+        text, html = state.tnef_body  # Outlook's winmail.dat holds the only text
     if len(state.lazy_used) != len(lazy):
         return None  # a placeholder outside a base64 part: parse the plain way
     defects = state.defects
