@@ -48,3 +48,27 @@ def test_microsofts_extension_of_iso_2022_jp_is_read():
     mail = parse((DATA / "raw-iso-2022-jp-headers.eml").read_bytes())
     assert mail.text.endswith("①")
     assert "\x1b" not in mail.subject + mail.from_name + mail.text
+
+
+HOSTILE_BYTES = [
+    b"\x1b$B",  # an escape and nothing after it
+    b"\x1b$B\x24\x22\x24",  # a JIS character cut in half
+    b"\x1b$B\x00\x01\x7f\x80\x1b(B",  # bytes no JIS table has, one 8-bit
+    b"\x1b(I\x31\x32\x1b(B\x1b$(D\x30\x21",  # half-width katakana, JIS X 0212
+    b"\xff\xfe\x00",  # a UTF-16 mark and an odd byte
+    b"\x00\x00\xfe\xff\x00\x00\x00",  # a UTF-32 mark, truncated
+    bytes(range(256)),
+    bytes(range(255, -1, -1)) * 20,
+    b"\x82\xa0" * 3000 + b"\xff",  # long Shift_JIS with a broken end
+]
+
+
+@pytest.mark.parametrize("data", HOSTILE_BYTES)
+@pytest.mark.parametrize("label", ["", "iso-2022-jp", "utf-16", "shift_jis", "gb2312", "koi8-r"])
+def test_hostile_bytes_in_any_charset_decode_without_failing(data, label):
+    """Issue 12, MAIL.md rule 6: replacement characters, never an exception."""
+    charset = f"; charset={label}" if label else ""
+    head = b"From: a@example.com\r\nSubject: " + data.replace(b"\r", b"").replace(b"\n", b"")
+    head += f"\r\nContent-Type: text/plain{charset}\r\n\r\n".encode()
+    mail = parse(head + data)
+    assert isinstance(mail.text, str) and isinstance(mail.subject, str)
