@@ -45,11 +45,11 @@ LOCAL = {
 def rspamd_url() -> Iterator[str]:
     folder = Path(tempfile.mkdtemp(prefix="hd-rspamd-"))
     ports = {"normal": free_port(), "controller": free_port()}
-    for name, text in LOCAL.items():
-        text = text.replace("NORMAL", str(ports["normal"]))
-        (folder / name).write_text(text.replace("CONTROLLER", str(ports["controller"])))
-    for sub in ("db", "run"):
+    for sub in ("local.d", "db", "run"):
         (folder / sub).mkdir()
+    for name, text in LOCAL.items():  # read from $LOCAL_CONFDIR/local.d/
+        text = text.replace("NORMAL", str(ports["normal"]))
+        (folder / "local.d" / name).write_text(text.replace("CONTROLLER", str(ports["controller"])))
     user = ["-i", "-u", "root", "-g", "root"] if os.geteuid() == 0 else []
     command = [
         RSPAMD, "-f", *user, "-c", "/etc/rspamd/rspamd.conf",
