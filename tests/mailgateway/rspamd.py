@@ -28,8 +28,8 @@ needs_rspamd = pytest.mark.skipif(
 GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
 
 LOCAL = {
-    "worker-normal.inc": 'bind_socket = "127.0.0.1:{normal}";\n',
-    "worker-controller.inc": 'bind_socket = "127.0.0.1:{controller}";\n',
+    "worker-normal.inc": 'bind_socket = "127.0.0.1:NORMAL";\n',
+    "worker-controller.inc": 'bind_socket = "127.0.0.1:CONTROLLER";\n',
     "worker-proxy.inc": "enabled = false;\n",
     "worker-fuzzy.inc": "enabled = false;\n",
     "logging.inc": 'type = "console";\nlevel = "error";\n',
