@@ -32,6 +32,9 @@ LOCAL = {
     "worker-controller.inc": 'bind_socket = "127.0.0.1:CONTROLLER";\n',
     "worker-proxy.inc": "enabled = false;\n",
     "worker-fuzzy.inc": "enabled = false;\n",
+    # Offline, the DNS checks fail and add a few points: an ordinary mail stays below
+    # these; GTUBE is rejected whatever the scores.
+    "actions.conf": "add_header = 100;\nrewrite_subject = 110;\ngreylist = 90;\nreject = 150;\n",
     "logging.inc": 'type = "console";\nlevel = "error";\n',
     # No DNS (the tests run offline) and no Hyperscan compilation (minutes on a busy CI).
     "options.inc": (
