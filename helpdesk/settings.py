@@ -311,6 +311,16 @@ MAIL_MAILBOX_ALERT_MINUTES = env.int("MAIL_MAILBOX_ALERT_MINUTES", default=30)
 MAIL_STALE_MINUTES = env.int("MAIL_STALE_MINUTES", default=15)
 # Attempts (with back-off) at a mail that fails for an operator's reason before quarantine.
 MAIL_PROCESS_ATTEMPTS = env.int("MAIL_PROCESS_ATTEMPTS", default=5)
+# Spam (P7, issue 12): mail a trusted upstream filter marked (X-Spam-Flag: YES,
+# X-Spam-Status: Yes, X-Spam-Action/X-Rspamd-Action) goes to the agents' spam list; off:
+# those headers are not read. A header of your own filter with a number in it, and the
+# score from which that number means spam. A local Rspamd's HTTP API (its controller or
+# normal worker, e.g. http://127.0.0.1:11333) that scores every stranger's mail; empty: none.
+MAIL_SPAM_HEADERS = env.bool("MAIL_SPAM_HEADERS", default=True)
+MAIL_SPAM_SCORE_HEADER = env.str("MAIL_SPAM_SCORE_HEADER", default="")
+MAIL_SPAM_SCORE_THRESHOLD = env.float("MAIL_SPAM_SCORE_THRESHOLD", default=5.0)
+MAIL_RSPAMD_URL = env.str("MAIL_RSPAMD_URL", default="")
+MAIL_RSPAMD_TIMEOUT = env.float("MAIL_RSPAMD_TIMEOUT", default=10.0)
 # Health reports the storage as nearly full below this much free space (media, SQLite).
 STORAGE_MIN_FREE_PERCENT = env.int("STORAGE_MIN_FREE_PERCENT", default=10)
 

@@ -13,7 +13,7 @@ import inspect
 import re
 from email.utils import getaddresses
 
-from mailgateway.charsets import charset_name, decode_bytes
+from mailgateway.charsets import charset_name, decode_bytes, decode_iso2022, has_iso2022
 
 MAX_HEADER_CHARS = 64 * 1024
 MAX_ADDRESSES = 500
@@ -106,6 +106,9 @@ def decode_words(value: str, defects: list[str], *, hint: str | None = None) -> 
 
 
 def _decode_raw(text: str, defects: list[str], hint: str | None) -> str:
+    if "\x1b" in text and not has_8bit(text) and has_iso2022(text.encode("ascii")):
+        defects.append("raw ISO-2022-JP in a header")
+        return decode_iso2022(text.encode("ascii"), defects)
     if not has_8bit(text):
         return text
     defects.append("raw 8-bit bytes in a header")
@@ -126,7 +129,8 @@ def parse_addresses(
     encoded display name cannot split one person into two.
     """
     pairs: list[tuple[str, str]] = []
-    raw = [_addresses_outside_words(unfold(v)[:MAX_HEADER_CHARS], defects) for v in values if v]
+    values = [_iso2022_decoded(unfold(v), defects) for v in values if v]
+    raw = [_addresses_outside_words(v[:MAX_HEADER_CHARS], defects) for v in values]
     try:
         found = _getaddresses(raw)
     except (RecursionError, ValueError, IndexError):
@@ -146,6 +150,15 @@ def parse_addresses(
             defects.append(f"more than {MAX_ADDRESSES} addresses in a header: the rest ignored")
             break
     return pairs
+
+
+def _iso2022_decoded(value: str, defects: list[str]) -> str:
+    """Raw ISO-2022-JP in an address header is decoded before the addresses are split: its
+    escape sequences hold "(" and "$", which the address parser reads as syntax."""
+    if "\x1b" not in value or has_8bit(value) or not has_iso2022(value.encode("ascii")):
+        return value
+    defects.append("raw ISO-2022-JP in a header")
+    return decode_iso2022(value.encode("ascii"), defects)
 
 
 def _addresses_outside_words(value: str, defects: list[str]) -> str:

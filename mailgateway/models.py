@@ -148,12 +148,18 @@ class InboundStatus(models.TextChoices):
     DONE = "done", _("done")
     IGNORED = "ignored", _("ignored")
     REJECTED = "rejected", _("rejected")
+    SPAM = "spam", _("spam")
     FAILED = "failed", _("failed (will retry)")
     QUARANTINED = "quarantined", _("quarantined")
 
 
 # Statuses that are final: processing again changes nothing.
-FINAL_STATUSES = (InboundStatus.DONE, InboundStatus.IGNORED, InboundStatus.REJECTED)
+FINAL_STATUSES = (
+    InboundStatus.DONE,
+    InboundStatus.IGNORED,
+    InboundStatus.REJECTED,
+    InboundStatus.SPAM,
+)
 
 
 class ErrorKind(models.TextChoices):
@@ -228,6 +234,8 @@ class InboundMail(models.Model):
         _("error kind"), max_length=16, choices=ErrorKind.choices, blank=True
     )
     classification = models.CharField(_("classification"), max_length=16, blank=True)
+    # An agent said "not spam": processed again, it is never filtered (issue 12, P7).
+    not_spam = models.BooleanField(_("not spam"), default=False)
     from_email = models.CharField(_("from"), max_length=254, blank=True)
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     department = models.ForeignKey(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import email
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email.feedparser import BytesFeedParser
 from email.message import Message as MimePart
@@ -23,7 +24,14 @@ from email.policy import Compat32
 from email.utils import parsedate_to_datetime
 from typing import cast
 
-from mailgateway.charsets import charset_name, decode_bytes
+from mailgateway.charsets import (
+    SAMPLE_BYTES,
+    SINGLE_BYTE,
+    charset_name,
+    decode_bytes,
+    detect,
+    relabel,
+)
 from mailgateway.headers import (
     decode_header,
     decode_words,
@@ -195,8 +203,10 @@ def _without_regions(raw: bytes, regions: list[tuple[int, int]]) -> bytes:
 
 def _parse(raw: bytes, envelope_recipients, lazy: list[tuple[int, int]]) -> ParsedMail | None:
     source = _without_regions(raw, lazy) if lazy else raw
-    message, cut = message_from_bytes(_repair(source))
+    repairs: list[str] = []
+    message, cut = message_from_bytes(_repair(source, repairs))
     state = WalkState(raw=raw, lazy=lazy)
+    state.defects.extend(repairs)
     state.defects.extend(type(d).__name__ for d in message.defects)
     if cut:
         state.defects.append(TOO_DEEP)
@@ -204,6 +214,8 @@ def _parse(raw: bytes, envelope_recipients, lazy: list[tuple[int, int]]) -> Pars
     _walk(message, state, depth=0, multipart_type="mixed", in_alternative=False)
     text, html = bodies(state)
     attachments, dropped = collect_attachments(state, html)
+    if not text.strip() and not html and state.tnef_body:
+        text, html = state.tnef_body  # Outlook's winmail.dat holds the only text
     if len(state.lazy_used) != len(lazy):
         return None  # a placeholder outside a base64 part: parse the plain way
     defects = state.defects
@@ -219,10 +231,7 @@ def _parse(raw: bytes, envelope_recipients, lazy: list[tuple[int, int]]) -> Pars
         return parse_addresses(values, defects, hint=state.hint)
 
     from_pairs = addresses("from")
-    senders = from_pairs or addresses("sender")
-    if not senders:
-        defects.append("no From address")
-    from_name, from_email = senders[0] if senders else ("", "")
+    from_name, from_email = _sender(message, from_pairs, addresses, defects, state.hint)
     sender_problem = ambiguous_sender(message.get_all("from") or [], from_pairs)
     to = addresses("to")
     cc = addresses("cc")
@@ -266,6 +275,46 @@ def _parse(raw: bytes, envelope_recipients, lazy: list[tuple[int, int]]) -> Pars
     )
 
 
+# Where the sender is read from when From names nobody, in order (a defect says so).
+SENDER_FALLBACKS = ("sender", "reply-to", "return-path")
+# "Doe, John <j@example.com>", "j@x.example <j@example.com>": one address in angle
+# brackets at the end, whatever stands before it.
+_ONE_BRACKETED = re.compile(r"^(?P<name>[^<>]*)<(?P<address>[^<>@\s]+@[^<>\s]+)>\s*$")
+
+
+def _sender(
+    message: MimePart,
+    from_pairs: list[tuple[str, str]],
+    addresses: Callable[[str], list[tuple[str, str]]],
+    defects: list[str],
+    hint: str | None,
+) -> tuple[str, str]:
+    """(name, address) of who sent the mail: the From header's, read as a person would
+    when its display name holds a comma or an address, else the first of Sender, Reply-To
+    and Return-Path that has one. Whether the sender is certain is ambiguous_sender()'s
+    question: this only recovers what the mail says."""
+    values = message.get_all("from") or []
+    if len(values) > 1:
+        defects.append("several From headers: the first kept")
+    with_address = [pair for pair in from_pairs if pair[1]]
+    first = parse_addresses(values[:1], [], hint=hint)
+    if first and (len(first) > 1 or not first[0][1]):
+        match = _ONE_BRACKETED.match(unfold(str(values[0])).strip())
+        if match:
+            name = decode_header(match.group("name").strip().strip('"'), defects, hint=hint)
+            defects.append("From display name with a comma or an address read whole")
+            return name, match.group("address").lower()
+    if with_address:
+        return with_address[0]
+    for header in SENDER_FALLBACKS:
+        found = [pair for pair in addresses(header) if pair[1]]
+        if found:
+            defects.append(f"no From address: the sender taken from {header.title()}")
+            return found[0]
+    defects.append("no From address")
+    return from_pairs[0] if from_pairs else ("", "")
+
+
 _HEADER_LINE = re.compile(rb"^(From |[\041-\071\073-\176]+:)")
 _SEMICOLON_MISSING = re.compile(
     rb"^(content-type:[ \t]*multipart/[\w.+-]+)([ \t]*\r?\n?[ \t]+boundary=)",
@@ -273,13 +322,48 @@ _SEMICOLON_MISSING = re.compile(
 )
 
 
-def _repair(raw: bytes) -> bytes:
+# How many lines after a line that is not a header may show it was a fold that lost its
+# leading space (a header follows) rather than the first line of a body.
+FOLD_LOOKAHEAD = 2
+
+
+def _repair_header_block(raw: bytes, defects: list[str]) -> bytes:
+    """The top-level header block as its writer meant it: a line that is neither a header
+    nor a fold is joined to the header before it when headers follow it (a fold that lost
+    its leading space), else it starts the body (the blank line before it is missing)."""
+    head = raw[:MAX_HEADER_BYTES]
+    lines = head.split(b"\n")
+    joined = False
+    for index, line in enumerate(lines[1:-1], start=1):
+        if not line.strip(b"\r"):
+            break  # the blank line: the end of the header block
+        if _HEADER_LINE.match(line) or line[:1] in (b" ", b"\t"):
+            continue
+        following = []
+        for ahead in lines[index + 1 : index + 1 + FOLD_LOOKAHEAD]:
+            if not ahead.strip(b"\r"):
+                break
+            following.append(ahead)
+        if any(_HEADER_LINE.match(ahead) for ahead in following):
+            defects.append("a folded header line without its leading space joined")
+            lines[index] = b" " + line
+            joined = True
+            continue
+        defects.append("no blank line between the headers and the body")
+        lines[index] = (b"\r\n" if line.endswith(b"\r") else b"\n") + line
+        return b"\n".join(lines) + raw[len(head) :]
+    return b"\n".join(lines) + raw[len(head) :] if joined else raw
+
+
+def _repair(raw: bytes, defects: list[str]) -> bytes:
     """Repairs what the MIME parser cannot work around: a first line that is not a header
-    (the parser would take every header for body text), and a top-level multipart
-    Content-Type whose boundary parameter lacks its semicolon."""
+    (the parser would take every header for body text), a header block broken by folds
+    without their space or without the blank line before the body, and a top-level
+    multipart Content-Type whose boundary parameter lacks its semicolon."""
     first, _nl, rest = raw.partition(b"\n")
     if first.strip() and not _HEADER_LINE.match(first) and _HEADER_LINE.match(rest):
         raw = b"X-Malformed-Header: " + raw
+    raw = _repair_header_block(raw, defects)
     end = raw.find(b"\n\n")
     end = len(raw) if end < 0 else end
     head = raw[:end]
@@ -298,10 +382,17 @@ def _charset_hint(message: MimePart) -> str | None:
     for part in message.walk():
         if part.get_content_maintype() == "text":
             name = charset_name(part.get_content_charset())
+            data = None if part.is_multipart() else part.get_payload(decode=True)
+            if not isinstance(data, bytes) or data.isascii():
+                data = b""
+            if name in SINGLE_BYTE and data:
+                return relabel(data[:SAMPLE_BYTES], name)  # what the text turns out to be
             if name and name not in ("ascii", "utf-8"):
                 return name
-            if name:
-                return None
+            if name == "" and data:  # no charset declared: what its 8-bit text is
+                found = detect(data[:SAMPLE_BYTES])
+                return None if found == "utf-8" else found
+            return None
     return None
 
 

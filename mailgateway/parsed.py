@@ -17,6 +17,15 @@ MAX_DECODED_BYTES = 100 * 1024 * 1024
 # bytes only when their part is read (see parse()).
 LAZY_MARK = b"HELPDESK-LAZY-BASE64-"
 TNEF_TYPES = ("application/ms-tnef", "application/vnd.ms-tnef")
+# The parts of reports, named for what they hold.
+REPORT_NAMES = {
+    "message/delivery-status": "delivery-status.txt",
+    "message/global-delivery-status": "delivery-status.txt",
+    "message/disposition-notification": "disposition-notification.txt",
+    "message/feedback-report": "feedback-report.txt",
+    "text/rfc822-headers": "headers.txt",
+    "message/rfc822-headers": "headers.txt",
+}
 BODY_TYPES = ("text/plain", "text/html")
 
 
@@ -27,6 +36,9 @@ class ParsedAttachment:
     content: bytes = field(repr=False)
     content_id: str = ""
     inline: bool = False  # an image the HTML body shows in place (cid:)
+    # A name for a part the mail gives none: from its Content-Description, the subject of
+    # an attached mail (<subject>.eml) or its kind of report (delivery-status.txt).
+    fallback_name: str = ""
 
     @property
     def size(self) -> int:
@@ -41,11 +53,27 @@ class ParsedAttachment:
         characters), or one made from the type."""
         if self.filename:
             return clean_filename(self.filename)
+        if self.fallback_name:
+            return clean_filename(self.fallback_name)
         if self.content_type == "message/rfc822":
             return "message.eml"
-        extension = mimetypes.guess_extension(self.content_type, strict=False) or ".bin"
-        stem = "image" if self.content_type.startswith("image/") else "attachment"
-        return f"{stem}{extension}"
+        return f"{type_stem(self.content_type)}{type_extension(self.content_type)}"
+
+
+def type_extension(content_type: str) -> str:
+    return mimetypes.guess_extension(content_type, strict=False) or ".bin"
+
+
+def type_stem(content_type: str) -> str:
+    """image.gif, document.html, audio.mp3: what a person calls a file of that type."""
+    maintype = content_type.split("/", 1)[0]
+    if maintype in ("image", "audio", "video"):
+        return maintype
+    if maintype == "text" or (
+        maintype == "application" and content_type != "application/octet-stream"
+    ):
+        return "document"
+    return "attachment"
 
 
 @dataclass(frozen=True)
@@ -125,6 +153,8 @@ class WalkState:
     decoded: int = 0
     hint: str | None = None
     report_type: str = ""
+    # The message text inside a winmail.dat: (text, HTML or None), when it has one.
+    tnef_body: tuple[str, str | None] | None = None
     part_types: set[str] = field(default_factory=set)
     reports: list[DeliveryReport] = field(default_factory=list)
     returned_ids: list[str] = field(default_factory=list)

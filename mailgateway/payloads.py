@@ -7,22 +7,26 @@ from __future__ import annotations
 import binascii
 import html as html_lib
 import mimetypes
+import re
 from email.message import Message as MimePart
 from typing import cast
 
 import tnefparse
+from striprtf.striprtf import rtf_to_text
 
-from mailgateway.charsets import decode_bytes
-from mailgateway.headers import has_8bit, raw_bytes
+from mailgateway.charsets import charset_name, decode_bytes
+from mailgateway.headers import decode_header, has_8bit, raw_bytes
 from mailgateway.html import html_to_text, sanitize
 from mailgateway.parsed import (
     BODY_TYPES,
     LAZY_MARK,
     MAX_DECODED_BYTES,
+    REPORT_NAMES,
     TNEF_TYPES,
     Leaf,
     ParsedAttachment,
     WalkState,
+    type_extension,
 )
 
 
@@ -118,6 +122,7 @@ def collect_attachments(
                 content=content,
                 content_id=content_id,
                 inline=bool(content_id and html and f"cid:{content_id}" in html),
+                fallback_name="" if leaf.filename else fallback_name(leaf, state),
             )
         )
         if _is_tnef(leaf):
@@ -125,8 +130,62 @@ def collect_attachments(
     return tuple(kept), tuple(dropped)
 
 
+# A Content-Description longer than this is a sentence, not a name.
+MAX_DESCRIPTION_NAME = 80
+
+
+def fallback_name(leaf: Leaf, state: WalkState) -> str:
+    """A useful name for a part sent without one (issue 12): a report's kind, an attached
+    mail's subject, the part's Content-Description; "" leaves it to its type."""
+    ctype = leaf.content_type
+    if ctype in REPORT_NAMES:
+        return REPORT_NAMES[ctype]
+    part = leaf.part
+    if ctype == "message/rfc822":
+        inner = cast("MimePart", part.get_payload(0)) if part.is_multipart() else None
+        subject = decode_header(inner.get("subject") if inner else "", state.defects)
+        return f"{subject[:MAX_DESCRIPTION_NAME].strip()}.eml" if subject.strip() else ""
+    description = decode_header(part.get("content-description"), state.defects, hint=state.hint)
+    if not description or len(description) > MAX_DESCRIPTION_NAME:
+        return ""
+    extension = type_extension(ctype)
+    if ctype == "application/octet-stream" or "." in description[-6:]:
+        return description  # it names the file already ("report.xlsx")
+    return f"{description}{extension}"
+
+
 def _is_tnef(leaf: Leaf) -> bool:
     return leaf.content_type in TNEF_TYPES or (leaf.filename or "").lower() == "winmail.dat"
+
+
+_RTF_CODEPAGE = re.compile(rb"\\ansicpg(\d+)")
+
+
+def _tnef_body(tnef: tnefparse.TNEF, state: WalkState) -> tuple[str, str | None] | None:
+    """The message text Outlook put inside winmail.dat: its HTML, plain text or RTF (read
+    as text; RTF that wraps HTML gives that HTML's text)."""
+    try:
+        if tnef.htmlbody:
+            html = _tnef_text(tnef.htmlbody, state)
+            return html_to_text(html), sanitize(html)
+        if tnef.body:
+            return _tnef_text(tnef.body, state).replace("\r\n", "\n").strip("\n"), None
+        rtf = tnef.rtfbody
+        if rtf and rtf.lstrip().startswith(b"{\\rtf"):
+            codepage = _RTF_CODEPAGE.search(rtf[:2000])
+            encoding = charset_name(f"cp{codepage.group(1).decode()}") if codepage else None
+            text = rtf_to_text(
+                rtf.decode("latin-1"), encoding=encoding or "cp1252", errors="replace"
+            )
+            return text.replace("\r\n", "\n").strip(), None
+    except Exception as exc:  # an unreadable body: the winmail.dat itself is kept
+        state.defects.append(f"the text in winmail.dat could not be read: {type(exc).__name__}")
+    return None
+
+
+def _tnef_text(value: str | bytes, state: WalkState) -> str:
+    text = value if isinstance(value, str) else decode_bytes(value, None, state.defects)
+    return text.replace("\x00", "")
 
 
 def _tnef_files(data: bytes, state: WalkState) -> list[ParsedAttachment]:
@@ -137,6 +196,8 @@ def _tnef_files(data: bytes, state: WalkState) -> list[ParsedAttachment]:
     except Exception as exc:  # a broken TNEF stream: the winmail.dat is still kept
         state.defects.append(f"winmail.dat could not be opened: {type(exc).__name__}")
         return []
+    if state.tnef_body is None:
+        state.tnef_body = _tnef_body(tnef, state)
     files = []
     for item in tnef.attachments:
         try:

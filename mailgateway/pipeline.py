@@ -30,9 +30,10 @@ from mailgateway.errors import OperatorError, SenderError, TooLarge
 from mailgateway.filing import mail_append, mail_open, unknown_sender
 from mailgateway.models import FINAL_STATUSES, ErrorKind, InboundMail, InboundStatus
 from mailgateway.outcome import Outcome, outcome_record
-from mailgateway.parse import parse
+from mailgateway.parse import ParsedMail, parse
 from mailgateway.reports import report_file
 from mailgateway.route import delivery_addresses, department_for, thread_find, user_for
+from mailgateway.spam import SpamSettings, spam_verdict
 from mailgateway.store import HEAD_SCAN, raw_load
 from tickets import access
 
@@ -94,6 +95,23 @@ def inbound_oversize_notify(*, mail_id: int) -> None:
     department = department_for(delivery_addresses(mail, parsed), our_addresses(), default)
     with transaction.atomic():
         notices.mail_too_large(mail=mail, parsed=parsed, kind=kind, department=department)
+
+
+def _spam_verdict(raw: bytes, parsed: ParsedMail) -> str:
+    """Why a stranger's mail is spam, or "" (P7): mail from the verified address of an
+    account (the personal account's owner) is never filtered."""
+    if not parsed.sender_problem and parsed.from_email:
+        user = user_for(parsed.from_email)
+        if user is not None and user.email_verified and user.is_active:
+            return ""
+    config = SpamSettings(
+        headers=settings.MAIL_SPAM_HEADERS,
+        score_header=settings.MAIL_SPAM_SCORE_HEADER,
+        threshold=settings.MAIL_SPAM_SCORE_THRESHOLD,
+        rspamd_url=settings.MAIL_RSPAMD_URL,
+        rspamd_timeout=settings.MAIL_RSPAMD_TIMEOUT,
+    )
+    return spam_verdict(raw, config, sender=parsed.from_email)
 
 
 def _header_block(raw: bytes) -> bytes:
@@ -173,6 +191,10 @@ def _deliver(mail: InboundMail, raw: bytes) -> Outcome:
     department = department_for(addresses, ours, default)
     if kind in (Classification.BOUNCE, Classification.READ_RECEIPT):
         return report_file(mail, parsed, kind, addresses, department)
+    verdict = "" if mail.not_spam else _spam_verdict(raw, parsed)
+    if verdict:
+        logger.info("inbound mail %s is spam: %s", mail.pk, verdict)
+        return Outcome(InboundStatus.SPAM, verdict, department=department)
     if parsed.sender_problem:
         return unknown_sender(parsed, department, addresses)
     sender = sender_address(parsed)

@@ -12,7 +12,8 @@ import re
 
 WROTE = (
     r"wrote|writes|schrieb|a écrit|escribió|ha scritto|schreef|napisał|escreveu|skrev|"
-    r"kirjoitti|пишет|написал|написала|написал\(а\)|написав|писал|գրել է"
+    r"kirjoitti|пишет|написал|написала|написал\(а\)|написав|писал|пише|написала\(в\)|"
+    r"написав\(ла\)|գրել է"
 )
 _ATTRIBUTION = re.compile(rf"^.{{0,400}}\b({WROTE})\s*:?\s*$", re.IGNORECASE)
 # "Am 13.12.2017 21:11 schrieb "John Doe <j@example.com>":" and "---- On ... wrote ----"
@@ -27,6 +28,17 @@ _ATTRIBUTION_START = re.compile(
 )
 # Yandex, Mail.ru: "26.06.2014, 14:41, "Alexander L" <abc@example.com>:"
 _ATTRIBUTION_ADDRESS = re.compile(r"^\s*(\d|\w{2,3},).{0,300}@[^\s>]+>?\s*:\s*$")
+# No attribution line is longer (the patterns below are not tried on longer lines).
+MAX_ATTRIBUTION = 400
+# mail.ru: "Четверг, 3 декабря 2026, 9:15 +03:00 от Иван Петров <ivan@example.ru>:" (and
+# Ukrainian "від"): a date, the word "from", an address, a colon.
+_ATTRIBUTION_FROM = re.compile(
+    r"^.{0,200}\d.{0,200}\s(от|від|von|from)\s[^:]{0,200}@[^\s>]+>?\s*:\s*$", re.IGNORECASE
+)
+# "Jürgen Müller <j@example.de> schrieb am Do., 3. Dez. 2026, 09:15:": the address first.
+_ATTRIBUTION_ADDRESS_FIRST = re.compile(
+    rf"^.{{0,200}}@[^\s>]+>?\s+({WROTE})\b.{{0,100}}:\s*$", re.IGNORECASE
+)
 _SEPARATOR = re.compile(
     r"^\s*[-_=]{2,}\s*(original message|исходное сообщение|ursprüngliche nachricht|"
     r"message d'origine|mensaje original|reply above this line|"
@@ -36,9 +48,9 @@ _SEPARATOR = re.compile(
 # "-------- Oprindelig besked --------", "---------- Forwarded message ---------"
 _DASHED_TITLE = re.compile(r"^\s*-{4,}\s*[^-\s][^-]{2,40}-{4,}\s*$")
 _RULE = re.compile(r"^\s*_{10,}\s*$")
-_HEADER_FROM = re.compile(r"^\s*\*?(from|от|von|de|da|van|od)\s*:\*?\s*\S", re.IGNORECASE)
+_HEADER_FROM = re.compile(r"^\s*\*?(from|от|від|von|de|da|van|od)\s*:\*?\s*\S", re.IGNORECASE)
 _HEADER_NEXT = re.compile(
-    r"^\s*\*?(sent|date|to|subject|отправлено|дата|кому|тема|gesendet|an|betreff|"
+    r"^\s*\*?(sent|date|to|subject|отправлено|надіслано|дата|кому|тема|gesendet|an|betreff|"
     r"envoyé|objet|enviado|asunto)\s*:",
     re.IGNORECASE,
 )
@@ -47,7 +59,16 @@ _QUOTE = re.compile(r"^\s*>")
 
 def _attribution_at(lines: list[str], i: int) -> bool:
     """An attribution line, possibly wrapped over two or three lines."""
-    if _ATTRIBUTION_ADDRESS.match(lines[i]) or _ATTRIBUTION_LONG.match(lines[i]):
+    line = lines[i]
+    if _ATTRIBUTION_ADDRESS.match(line) or _ATTRIBUTION_LONG.match(line):
+        return True
+    # Cheap checks first: these two patterns need an address and a final colon.
+    if (
+        "@" in line
+        and line.rstrip().endswith(":")
+        and len(line) <= MAX_ATTRIBUTION
+        and (_ATTRIBUTION_FROM.match(line) or _ATTRIBUTION_ADDRESS_FIRST.match(line))
+    ):
         return True
     for span in (1, 2, 3):
         if not all(line.strip() for line in lines[i : i + span]):

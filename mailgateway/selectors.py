@@ -140,3 +140,22 @@ def rejected_mail_get(user: User, pk: int) -> InboundMail:
 def rejected_mail_parsed(mail: InboundMail) -> ParsedMail:
     """What the raw mail says, parsed again on demand (the rejected mail made no message)."""
     return parse(raw_load(mail.pk), envelope_recipients=mail.envelope_recipients)
+
+
+def spam_mail_for(user: User) -> QuerySet[InboundMail]:
+    """Mail found to be spam in the user's departments, for its agents (issue 12, P7)."""
+    return (
+        InboundMail.objects.filter(
+            status=InboundStatus.SPAM, department__in=access.departments_for(user)
+        )
+        .select_related("department")
+        .order_by("-received_at", "-id")
+    )
+
+
+def spam_mail_get(user: User, pk: int) -> InboundMail:
+    """One spam mail of the user's departments; 404 otherwise (also once dealt with)."""
+    mail = spam_mail_for(user).filter(pk=pk).first()
+    if mail is None:
+        raise Http404
+    return mail

@@ -121,6 +121,42 @@ def _accepted(mail: InboundMail, parsed: ParsedMail, actor: User) -> Outcome:
     return outcome
 
 
+def _spam_locked(actor: User, mail: InboundMail) -> InboundMail:
+    mail = (
+        InboundMail.objects.select_for_update(of=("self",))
+        .select_related("department")
+        .get(pk=mail.pk)
+    )
+    if mail.status != InboundStatus.SPAM:
+        raise ActionNotAllowed(_("This mail was already dealt with."))
+    if mail.department is None or not access.can_work_department(actor, mail.department):
+        raise NotPermitted(_("You do not work in the department of this mail."))
+    return mail
+
+
+def inbound_not_spam(*, actor: User, mail: InboundMail) -> InboundMail:
+    """An agent says a mail on the spam list is not spam (issue 12, P7): it is marked so
+    and processed again, the normal way (a ticket, its acknowledgement, the agents'
+    notifications), and never filtered again."""
+    with transaction.atomic():
+        mail = _spam_locked(actor, mail)
+        mail.not_spam = True
+        mail.status = InboundStatus.PENDING
+        mail.last_error = _("Not spam, said %(agent)s.") % {"agent": actor.display_name}
+        mail.save(update_fields=["not_spam", "status", "last_error"])
+    return inbound_process(mail_id=mail.pk)
+
+
+def inbound_spam_delete(*, actor: User, mail: InboundMail) -> None:
+    """An agent deletes a mail from the spam list: it leaves the list for good. The raw
+    mail stays stored (MAIL.md: never drop, store and flag) for an administrator."""
+    with transaction.atomic():
+        mail = _spam_locked(actor, mail)
+        mail.status = InboundStatus.IGNORED
+        mail.last_error = _("Spam, deleted by %(agent)s.") % {"agent": actor.display_name}
+        mail.save(update_fields=["status", "last_error"])
+
+
 def inbound_quarantine(*, mail_id: int, reason: str) -> None:
     """Gives up on a mail that kept failing: it waits in quarantine for an operator."""
     updated = InboundMail.objects.filter(pk=mail_id, status=InboundStatus.FAILED).update(

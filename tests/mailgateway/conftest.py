@@ -8,6 +8,7 @@ from mailgateway.models import InboundMail, Source
 from mailgateway.pipeline import inbound_process
 from mailgateway.store import inbound_store
 from tests.helpers import subscribers_run
+from tests.mailgateway.rspamd import rspamd_url  # noqa: F401 - a session fixture
 
 
 def receive(raw: bytes, *, source: Source = Source.PIPE, **kwargs) -> InboundMail:

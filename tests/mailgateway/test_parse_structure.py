@@ -102,7 +102,7 @@ def test_forwarded_messages_and_winmail_dat_are_kept_as_attachments():
     [attachment] = mail.attachments
     assert (attachment.filename, attachment.content_type) == (None, "message/rfc822")
     assert parse(attachment.content).text == "The forwarded text"
-    assert attachment.storage_name() == "message.eml"
+    assert attachment.storage_name() == "Original.eml"  # issue 12: named after its subject
 
 
 def test_every_attachment_is_kept_whatever_its_type():

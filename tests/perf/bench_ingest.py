@@ -1,10 +1,12 @@
 """`make bench`: inbound mail throughput and memory (issue 5).
 
 Generates N realistic mails (plain, multipart with HTML, Cyrillic in koi8-r and
-windows-1251, attachments, replies to earlier tickets), stores them raw and runs each
-through the whole pipeline (parse, classify, route, thread, ticket services, commit) in
-this one process on PostgreSQL, and prints messages per second. Then, in a fresh
-subprocess, ingests one mail with a 20 MB attachment and prints the process's peak RSS.
+windows-1251, the multilingual set of tests/mailgateway/data/charsets (CJK and other
+legacy charsets, declared or not), attachments, replies to earlier tickets), stores
+them raw and runs each through the whole pipeline (parse, classify, route, thread,
+ticket services, commit) in this one process on PostgreSQL, and prints messages per
+second. Then, in a fresh subprocess, ingests one mail with a 20 MB attachment and prints
+the process's peak RSS.
 
 It uses a database of its own (BENCH_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/helpdesk_bench), dropped and created at each run.
@@ -31,6 +33,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
+MULTILINGUAL = ROOT / "tests" / "mailgateway" / "data" / "charsets"
 THREAD_ROOT = "<thread-root@bench.example>"  # a tenth of the mixed mails answer it
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/helpdesk_bench"
 RUSSIAN = (
@@ -117,11 +120,17 @@ def multipart(i: int, sender: str, to: str, attachment: bytes | None = None) -> 
     return message.as_bytes()
 
 
+def multilingual() -> list[bytes]:
+    """The multilingual test set (issue 12): every language and charset of it."""
+    return [path.read_bytes() for path in sorted(MULTILINGUAL.glob("*.eml"))]
+
+
 def corpus(n: int, kind: str) -> list[bytes]:
     rng = random.Random(42)
     senders = [f"customer{k}@bench.example" for k in range(max(10, n // 5))]
     pdf = b"%PDF-1.4\n" + bytes(rng.getrandbits(8) for _ in range(50_000))
     mails: list[bytes] = []
+    languages = multilingual()
     for i in range(n):
         sender = rng.choice(senders)
         to = rng.choice(["support@helpdesk.example", "sales@helpdesk.example"])
@@ -139,8 +148,13 @@ def corpus(n: int, kind: str) -> list[bytes]:
             mails.append(plain(i, sender, to))
         elif roll < 0.7:
             mails.append(multipart(i, sender, to))
-        elif roll < 0.8:
+        elif roll < 0.75:
             mails.append(cyrillic(i, sender, to, rng.choice(["koi8-r", "windows-1251", "utf-8"])))
+        elif roll < 0.8:
+            # One of the multilingual set, made unique (the pipeline files a repeated
+            # mail only once).
+            mail = rng.choice(languages)
+            mails.append(f"Message-ID: <lang-{i}@bench.example>\r\n".encode() + mail)
         elif roll < 0.9:
             mails.append(multipart(i, sender, to, attachment=pdf))
         else:

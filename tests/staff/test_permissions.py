@@ -18,6 +18,7 @@ from tests.search.test_saved_views import SAVED_VIEW_URLS
 from tests.sla.test_manager_pages import SLA_URLS
 from tests.staff.conftest import seen
 from tests.staff.test_rejected_mail_pages import REJECTED_MAIL_URLS
+from tests.staff.test_spam_pages import SPAM_MAIL_URLS
 from tickets import services
 from tickets.fields.models import FieldDefinition
 from tickets.models import MessageKind, Status, Ticket, TicketEvent
@@ -109,8 +110,11 @@ def prepare(name: str, ticket, actor) -> None:
 
 
 def test_the_matrix_covers_every_staff_url():
-    """Rejected mail has its own matrix (test_rejected_mail_pages.py), saved views theirs."""
-    expected = set(STAFF_URLS) | set(REJECTED_MAIL_URLS) | set(SAVED_VIEW_URLS)
+    """Rejected mail and spam have their own matrices (test_rejected_mail_pages.py,
+    test_spam_pages.py), saved views theirs."""
+    expected = (
+        set(STAFF_URLS) | set(REJECTED_MAIL_URLS) | set(SPAM_MAIL_URLS) | set(SAVED_VIEW_URLS)
+    )
     assert {pattern.name for pattern in urlpatterns} == expected
 
 
@@ -125,7 +129,10 @@ def test_every_url_under_staff_is_in_a_matrix():
         if str(include.pattern).startswith("staff/")
         for pattern in include.url_patterns
     }
-    staff = {f"staff:{name}" for name in [*STAFF_URLS, *REJECTED_MAIL_URLS, *SAVED_VIEW_URLS]}
+    staff = {
+        f"staff:{name}"
+        for name in [*STAFF_URLS, *REJECTED_MAIL_URLS, *SPAM_MAIL_URLS, *SAVED_VIEW_URLS]
+    }
     canned = {f"canned:{name}" for name in CANNED_URLS}
     manage = {f"sla:{name}" for name in SLA_URLS}
     live = {f"live:{name}" for name in LIVE_URLS}
