@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import STAFF_ROLES, DepartmentMembership, User
 from helpdesk.forms import translation_field_names, translations_form
@@ -140,7 +141,10 @@ class EventDeliveryAdmin(admin.ModelAdmin):
     def retry_now(self, request, queryset) -> None:
         ids = list(queryset.values_list("pk", flat=True))
         events.deliveries_enqueue(ids)
-        self.message_user(request, _("%(count)d deliveries queued again.") % {"count": len(ids)})
+        message = ngettext(
+            "%(count)d delivery queued again.", "%(count)d deliveries queued again.", len(ids)
+        )
+        self.message_user(request, message % {"count": len(ids)})
 
     def has_add_permission(self, request) -> bool:
         return False
