@@ -112,7 +112,7 @@ class ServiceAdmin(admin.ModelAdmin):
     autocomplete_fields = ["customer", "organization"]
     form = translations_form(Service)
     fieldsets = [
-        (None, {"fields": ["name", "kind", "customer", "organization", "is_active"]}),
+        (None, {"fields": ["name", "kind", "customer", "organization", "is_active", "created_at"]}),
         (_("In other languages"), {"fields": translation_field_names(Service)}),
     ]
 

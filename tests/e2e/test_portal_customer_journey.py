@@ -69,6 +69,7 @@ def test_a_customer_opens_follows_closes_and_rates_a_ticket(
     screenshot_file = tmp_path / "скриншот ошибки.png"
     screenshot_file.write_bytes(png_bytes((800, 500), "orange"))
     page.get_by_label("Attachments").set_input_files(str(screenshot_file))
+    assert page.locator(".drop-hint").is_visible(), "a mouse can drop files"
     page.evaluate(DROP_A_LOG, ["nginx error.log"])
     chosen = page.locator(".chosen-files li")
     assert chosen.count() == 2, "the dropped file joins the chosen one"
@@ -147,6 +148,8 @@ def test_the_new_ticket_and_ticket_pages_on_a_phone(
     with phone.expect_response(lambda r: "/tickets/new/hints/" in r.url):
         phone.get_by_label("Description").fill("Сайт опять не работает, что случилось?")
     phone.locator(".hint-list li").first.wait_for()
+    # A touch screen has nothing to drag: no "drop files here" hint (issue 11).
+    assert not phone.locator(".drop-hint").is_visible()
     screenshot(phone, "new-ticket-phone")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
 

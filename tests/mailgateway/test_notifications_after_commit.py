@@ -16,6 +16,7 @@ from tests.helpers import committed
 from tests.mailgateway.conftest import receive
 from tests.mailgateway.mails import plain
 from tickets import events, services
+from tickets.mail import message_id_root
 from tickets.models import EventDelivery, Message, Status
 from tickets.rating_links import rating_url
 
@@ -49,7 +50,8 @@ def test_the_reply_gets_its_signed_message_id_in_the_service_and_the_mail_carrie
     assert row.message_id == stored
     mime = email.message_from_bytes(bytes(row.mime), policy=policy.default)
     assert mime["Message-ID"] == stored
-    assert "In-Reply-To" not in mime, "a web ticket's first message has no ID to answer"
+    # A web ticket's thread starts at its acknowledgement's stable root ID (issue 12).
+    assert mime["In-Reply-To"] == message_id_root(ticket.number)
 
 
 def test_a_reply_answering_mail_threads_below_it_and_never_below_itself(agent, customer, support):

@@ -18,7 +18,8 @@ def test_each_mail_is_written_as_eml_and_as_decoded_text(
         ticket = open_ticket(customer, department, subject="Сайт не открывается")
     [eml] = sorted((tmp_path / "mail").glob("*.eml"))
     text = eml.with_suffix(".txt").read_text(encoding="utf-8")
-    assert f"Subject: Мы получили ваше обращение: [#{ticket.number}] Сайт не открывается" in text
+    # One conversation (issue 12): the subject the whole thread keeps.
+    assert f"Subject: Сайт не открывается [#{ticket.number}]" in text
     assert "To: Иван Петров <ivan@example.ru>" in text
     assert "Здравствуйте, Иван Петров!" in text
     ack = OutboundMail.objects.get(kind="acknowledgement")

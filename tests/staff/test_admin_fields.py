@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.test import RequestFactory
 
 from accounts.models import Role, User
+from helpdesk.forms import translation_field_names
 
 # Left out on purpose, with the reason.
 NOT_OFFERED = {
@@ -17,6 +18,9 @@ NOT_OFFERED = {
     ("accounts.Service", "customer"): "the inline's other owner",
     ("accounts.Service", "organization"): "the inline's other owner",
     ("accounts.Service", "created_at"): "inlines take the default; the Service admin offers it",
+    # Issue 12: the inline shows a service's kind in the default language; the Service
+    # admin edits its other languages (helpdesk/forms.py, field by field).
+    ("accounts.Service", "translations"): "the Service admin offers it, language by language",
     # Issue 11: how an agent's own browser signals new work is his choice, on his settings
     # page; the administrator sees whether he is away and when he was last seen.
     ("accounts.User", "sound_enabled"): "the agent's own setting (accounts:preferences)",
@@ -70,6 +74,7 @@ def missing(model, form_fields, readonly) -> list[str]:
         if name not in form_fields
         and name not in readonly
         and (model._meta.label, name) not in NOT_OFFERED
+        and not (name == "translations" and set(translation_field_names(model)) <= set(form_fields))
     ]
 
 
