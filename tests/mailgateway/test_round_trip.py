@@ -99,10 +99,11 @@ def test_a_conversation_by_mail_round_trips_through_the_helpdesk(client, smtp_se
         assert response.status_code in (200, 302)
         wait_for(lambda: len(to_customer(smtp_server)) >= 2, what="the reply")
         reply = to_customer(smtp_server)[1].message
+        # The customer sees who answered (R8) and one conversation (issue 12).
         assert getaddresses([reply["From"]]) == [
-            ("Поддержка Hosting Example", "support@hosting.example")
+            (f"{agent.display_name}, Поддержка Hosting Example", "support@hosting.example")
         ]
-        assert reply["Subject"] == f"[#{ticket.number}] Сайт не открывается"
+        assert reply["Subject"] == f"Re: Сайт не открывается [#{ticket.number}]"
         assert reply["In-Reply-To"] == first["Message-ID"]
         assert first["Message-ID"] in reply["References"]
         assert identity.message_id_ticket(reply["Message-ID"]) == ticket.number

@@ -355,6 +355,8 @@ def script_rows(ticket_id: int, number: int, steps: list[Step], cast: Cast, ids:
             in_reply_to="",
             references="",
             sender_verified=True,
+            split_to_id=None,
+            time_spent=None,
             created_at=at,
         )
         ids.message += 1
@@ -458,7 +460,7 @@ def script_rows(ticket_id: int, number: int, steps: list[Step], cast: Cast, ids:
             ticket.updated_at = at
         elif step.action == "message":
             wrote = message(MessageKind.CUSTOMER, Channel.EMAIL, actor, values["body_text"], at)
-            event(EventVerb.MESSAGE_ADDED, at, actor, message=wrote)
+            event(EventVerb.MESSAGE_ADDED, at, actor, message=wrote, after={"automatic": False})
             if ticket.status == Status.PENDING:
                 status_change(actor, Status.OPEN, EventVerb.STATUS_CHANGED, at, with_reply=False)
             ticket.last_customer_activity_at = at
