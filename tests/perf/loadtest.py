@@ -156,13 +156,14 @@ def main() -> int:
         sampler.stopped.set()
         check = f"from tests.perf.load_seed import figures; figures({str(record)!r})"
 
+        figures: dict = {}
+
         def settled() -> bool:
             result = run.manage("shell", "-c", check, capture_output=True, text=True, check=True)
-            settled.figures = json.loads(result.stdout.strip().splitlines()[-1])  # type: ignore[attr-defined]
-            return settled.figures["pending"] == 0  # type: ignore[attr-defined]
+            figures.update(json.loads(result.stdout.strip().splitlines()[-1]))
+            return figures["pending"] == 0
 
         wait_for(settled, 180, "the mail queue to drain")
-        figures: dict = settled.figures  # type: ignore[attr-defined]
         for service, process in run.processes.items():
             if process.poll() is not None:
                 print(
