@@ -197,7 +197,7 @@ def report(rows: list[dict], total: dict, figures: dict, memory: list[float]) ->
     print(
         f"mail: {figures['mail_sent']} accepted by the listener, {figures['mail_stored']}"
         f" stored, {figures['mail_filed']} filed, {twice} twice;"
-        f" {figures['quarantined']} quarantined (the malformed ones)"
+        f" {figures['quarantined']} quarantined"
     )
     print(
         f"portal tickets: {figures['web_sent']} sent, {figures['web_tickets']} exist,"
